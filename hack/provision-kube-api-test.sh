@@ -12,6 +12,8 @@ set -euo pipefail
 
 ENVTEST_VERSION="${ENVTEST_VERSION:-1.33.0}"
 DEBIAN_K8S_VERSION="1.20.2"
+# Bump when the offline build changes, so that cached binaries from an older recipe are rebuilt.
+BUILD_RECIPE="2-reflect2-1.0.2"
 BASE_DIR="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s"
 WORK_DIR="${KUBE_BUILD_DIR:-$HOME/.cache/claw-operator/kube-build}"
 
@@ -19,7 +21,10 @@ log() { echo "[provision-kube-api-test] $*" >&2; }
 
 have_binaries() {
   local dir="$1"
-  [[ -x "$dir/kube-apiserver" && -x "$dir/etcd" && -x "$dir/kubectl" ]]
+  [[ -x "$dir/kube-apiserver" && -x "$dir/etcd" && -x "$dir/kubectl" ]] || return 1
+  # the offline build's folder must carry the current recipe stamp; downloaded ones need none
+  [[ "$(basename "$dir")" != "${DEBIAN_K8S_VERSION}-linux-amd64" ]] \
+    || [[ "$(cat "$dir/.claw-build-recipe" 2>/dev/null)" == "$BUILD_RECIPE" ]]
 }
 
 cached_dir() {
@@ -83,7 +88,10 @@ SRC
 
 build_offline() {
   local target="$BASE_DIR/${DEBIAN_K8S_VERSION}-linux-amd64"
-  apt_install golang-go rsync etcd-server dpkg-dev make
+  # Kubernetes 1.20 vendors reflect2 1.0.1, whose map iteration crashes (SIGSEGV) when built
+  # with Go >= 1.18; Debian ships the fixed 1.0.2 and a matching json-iterator.
+  apt_install golang-go rsync etcd-server dpkg-dev make \
+    golang-github-modern-go-reflect2-dev golang-github-json-iterator-go-dev
   enable_deb_src
 
   local gopath="$WORK_DIR/gopath"
@@ -97,6 +105,11 @@ build_offline() {
     log "unpacking $(basename "$dsc")"
     dpkg-source --no-check -x "$dsc" "$src" >/dev/null
   fi
+
+  local gocode=/usr/share/gocode/src/github.com
+  rm -rf "$src/vendor/github.com/modern-go/reflect2" "$src/vendor/github.com/json-iterator/go"
+  cp -r "$gocode/modern-go/reflect2" "$src/vendor/github.com/modern-go/reflect2"
+  cp -r "$gocode/json-iterator/go" "$src/vendor/github.com/json-iterator/go"
 
   log "building kube-apiserver ${DEBIAN_K8S_VERSION} (takes several minutes)"
   (
@@ -123,6 +136,7 @@ build_offline() {
   # a wrapper, not a copy: some machines ship kubectl as a dispatcher script
   printf '#!/bin/sh\nexec %s "$@"\n' "$kubectl_bin" >"$target/kubectl"
   chmod 0755 "$target/kubectl"
+  echo "$BUILD_RECIPE" >"$target/.claw-build-recipe"
   have_binaries "$target"
   log "ready: $target"
   # sources, Go cache and the built copy are only needed for a rebuild

@@ -1,0 +1,34 @@
+package io.claw.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+/**
+ * A Kubernetes-style condition. {@code lastTransitionTime} changes only when {@code status} does.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ClawCondition(
+    @JsonPropertyDescription("Condition type: Ready or ImagePullFailed.") String type,
+    @JsonPropertyDescription("True, False or Unknown.") String status,
+    @JsonPropertyDescription("One-word, CamelCase reason; for image pull failures the kubelet's own reason.") String reason,
+    @JsonPropertyDescription("Human-readable detail.") String message,
+    @JsonPropertyDescription("When status last changed (RFC 3339).") String lastTransitionTime,
+    @JsonPropertyDescription("metadata.generation of the instance this condition was computed for.") Long observedGeneration) {
+
+  public static final String READY = "Ready";
+  public static final String IMAGE_PULL_FAILED = "ImagePullFailed";
+
+  public static final String TRUE = "True";
+  public static final String FALSE = "False";
+  public static final String UNKNOWN = "Unknown";
+
+  @JsonIgnore
+  public boolean isTrue() {
+    return TRUE.equals(status);
+  }
+
+  public ClawCondition withLastTransitionTime(String time) {
+    return new ClawCondition(type, status, reason, message, time, observedGeneration);
+  }
+}

@@ -1,0 +1,31 @@
+package io.claw.operator.api;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** One instance of the containerised app, run by the operator as a single owned Pod. */
+@Group(ClawInstance.GROUP)
+@Version(ClawInstance.VERSION)
+@ShortNames(ClawInstance.SHORT_NAME)
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Image", jsonPath = ".status.image", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Pull-Policy", jsonPath = ".status.pullPolicy", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Pull-Failure", jsonPath = ".status.pullFailureReason", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
+@AdditionalPrinterColumn(name = "Message", jsonPath = ".status.message", type = Type.STRING, priority = 1)
+public class ClawInstance extends CustomResource<ClawInstanceSpec, ClawInstanceStatus> implements Namespaced {
+
+  public static final String GROUP = "claw.io";
+  public static final String VERSION = "v1alpha1";
+  public static final String SHORT_NAME = "claw";
+
+  @Override
+  protected ClawInstanceSpec initSpec() {
+    return new ClawInstanceSpec();
+  }
+}

@@ -1,0 +1,13 @@
+package io.claw.operator.api;
+
+/** A one-word summary of where an instance stands; conditions carry the detail. */
+public enum Phase {
+  /** The Pod is being created, scheduled, replaced, or its containers are starting. */
+  Pending,
+  /** The container is running. */
+  Running,
+  /** The kubelet cannot pull the image (see the ImagePullFailed condition). */
+  ImagePullFailed,
+  /** The instance cannot run for another reason (see the Ready condition). */
+  Failed
+}

@@ -1,0 +1,33 @@
+package io.claw.operator.config;
+
+import java.util.Optional;
+
+import io.claw.operator.api.PullPolicy;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Operator-wide settings. Each can be set in application.properties, as a system property, or
+ * as an environment variable (CLAW_OPERATOR_DEFAULT_PULL_POLICY, CLAW_OPERATOR_DEFAULT_IMAGE).
+ * Values are validated when the operator starts; a bad one stops it with a message naming the
+ * setting and the allowed values.
+ */
+@ConfigMapping(prefix = "claw.operator")
+public interface ClawOperatorConfig {
+
+  String DEFAULT_PULL_POLICY = "claw.operator.default-pull-policy";
+  String DEFAULT_IMAGE = "claw.operator.default-image";
+
+  /**
+   * Pull policy for instances that do not set spec.pullPolicy. IfNotPresent by default: safe
+   * on air-gapped nodes, where a ':latest' tag must not force a pull.
+   */
+  @WithDefault("IfNotPresent")
+  @WithConverter(PullPolicyConverter.class)
+  PullPolicy defaultPullPolicy();
+
+  /** Image for instances that do not set spec.image. No built-in default. */
+  @WithConverter(ImageConverter.class)
+  Optional<String> defaultImage();
+}

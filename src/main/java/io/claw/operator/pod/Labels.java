@@ -1,0 +1,61 @@
+package io.claw.operator.pod;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+
+import io.claw.operator.api.ClawInstance;
+
+/** The labels and annotations the operator puts on what it owns. One place, shared by all. */
+public final class Labels {
+
+  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String MANAGED_BY_VALUE = "claw-operator";
+  public static final String NAME = "app.kubernetes.io/name";
+  public static final String NAME_VALUE = "claw";
+  public static final String INSTANCE = "app.kubernetes.io/instance";
+
+  /** Selects every Pod the operator manages; the Pod informer watches only these. */
+  public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + MANAGED_BY_VALUE;
+
+  /** Hash of the Pod inputs that cannot change on a live Pod; a new value means recreate. */
+  public static final String POD_SPEC_HASH = ClawInstance.GROUP + "/pod-spec-hash";
+  /** The image last applied by the operator; the one Pod field updated in place. */
+  public static final String APPLIED_IMAGE = ClawInstance.GROUP + "/image";
+
+  private static final int MAX_LABEL_VALUE = 63;
+
+  private Labels() {
+  }
+
+  public static Map<String, String> forInstance(ClawInstance instance) {
+    return Map.of(
+        MANAGED_BY, MANAGED_BY_VALUE,
+        NAME, NAME_VALUE,
+        INSTANCE, labelValue(instance.getMetadata().getName()));
+  }
+
+  /**
+   * Object names may be up to 253 characters, label values only 63: long names are cut and
+   * suffixed with a hash so that they stay distinct.
+   */
+  static String labelValue(String name) {
+    if (name.length() <= MAX_LABEL_VALUE) {
+      return name;
+    }
+    String suffix = sha256(name).substring(0, 10);
+    String head = name.substring(0, MAX_LABEL_VALUE - suffix.length() - 1).replaceAll("[^A-Za-z0-9]+$", "");
+    return head + "-" + suffix;
+  }
+
+  static String sha256(String text) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
+    }
+  }
+}

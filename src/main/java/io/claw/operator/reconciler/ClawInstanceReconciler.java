@@ -1,0 +1,206 @@
+package io.claw.operator.reconciler;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.claw.operator.api.ClawCondition;
+import io.claw.operator.api.ClawInstance;
+import io.claw.operator.api.ClawInstanceStatus;
+import io.claw.operator.config.ClawOperatorConfig;
+import io.claw.operator.pod.ClawPod;
+import io.claw.operator.pod.Labels;
+import io.claw.operator.status.Observation;
+import io.claw.operator.status.PodState;
+import io.claw.operator.status.StatusCalculator;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+
+/**
+ * Keeps one Pod per ClawInstance in line with the instance's spec and the operator defaults,
+ * and reports in the instance's status how that Pod is doing. Pod events trigger a reconcile,
+ * so a kubelet status change shows up in the instance's status right away.
+ */
+@ControllerConfiguration(name = ClawInstanceReconciler.NAME)
+public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
+
+  public static final String NAME = "clawinstance";
+
+  private static final Logger LOG = Logger.getLogger(ClawInstanceReconciler.class);
+  /** A foreign Pod holding our name sends us no events; look again now and then. */
+  private static final Duration NAME_CONFLICT_RECHECK = Duration.ofSeconds(30);
+
+  private final ClawOperatorConfig config;
+  private final Clock clock;
+  private InformerEventSource<Pod, ClawInstance> pods;
+
+  @Inject
+  public ClawInstanceReconciler(ClawOperatorConfig config) {
+    this(config, Clock.systemUTC());
+  }
+
+  ClawInstanceReconciler(ClawOperatorConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, ClawInstance>> prepareEventSources(
+      io.javaoperatorsdk.operator.api.reconciler.EventSourceContext<ClawInstance> context) {
+    var configuration = InformerEventSourceConfiguration.from(Pod.class, ClawInstance.class)
+        .withLabelSelector(Labels.MANAGED_SELECTOR)
+        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ClawInstance.class))
+        .build();
+    pods = new InformerEventSource<>(configuration, context);
+    return List.of(pods);
+  }
+
+  @Override
+  public UpdateControl<ClawInstance> reconcile(ClawInstance instance, Context<ClawInstance> context) {
+    var policy = EffectivePullPolicy.resolve(instance.getSpec().getPullPolicy(), config.defaultPullPolicy());
+    String image = Optional.ofNullable(instance.getSpec().getImage()).or(config::defaultImage).orElse(null);
+
+    Observation observed = image == null
+        ? new Observation(instance, policy, null, PodState.NO_IMAGE, null)
+        : reconcilePod(instance, context, ClawPod.desired(instance, image, policy.policy()), policy, image);
+
+    ClawInstanceStatus status = StatusCalculator.compute(observed, clock.instant());
+    UpdateControl<ClawInstance> control = UpdateControl.noUpdate();
+    if (!status.equals(instance.getStatus())) {
+      instance.setStatus(status);
+      control = UpdateControl.patchStatus(instance);
+    }
+    if (observed.podState() == PodState.NAME_CONFLICT) {
+      control.rescheduleAfter(NAME_CONFLICT_RECHECK);
+    }
+    return control;
+  }
+
+  private Observation reconcilePod(ClawInstance instance, Context<ClawInstance> context, Pod desired,
+      EffectivePullPolicy policy, String image) {
+    Optional<Pod> live = context.getSecondaryResource(Pod.class);
+
+    if (live.isPresent() && !isControlledBy(live.get(), instance)) {
+      // Left over from a deleted instance of the same name: ours by label, but orphaned.
+      LOG.infof("Deleting Pod %s left over from an earlier ClawInstance of that name", name(desired));
+      context.getClient().resource(live.get()).delete();
+      return new Observation(instance, policy, image, PodState.REPLACING, live.get());
+    }
+    if (live.isEmpty()) {
+      return create(instance, context, desired, policy, image);
+    }
+    Pod pod = live.get();
+    if (pod.getMetadata().getDeletionTimestamp() != null) {
+      // Its deletion event triggers the next reconcile, which creates the replacement.
+      return new Observation(instance, policy, image, PodState.REPLACING, pod);
+    }
+    if (ClawPod.needsRecreate(pod, desired)) {
+      LOG.infof("Recreating Pod %s: fields that a live Pod cannot change differ (pull policy %s)",
+          name(desired), policy.policy());
+      context.getClient().resource(pod).delete();
+      return new Observation(instance, policy, image, PodState.REPLACING, pod);
+    }
+    if (ClawPod.needsImageUpdate(pod, desired)) {
+      LOG.infof("Updating the image of Pod %s to %s in place", name(desired), image);
+      pod = context.resourceOperations().jsonPatch(pod, current -> withImage(current, image));
+    }
+    return new Observation(instance, policy, image, PodState.PRESENT, pod);
+  }
+
+  private Observation create(ClawInstance instance, Context<ClawInstance> context, Pod desired,
+      EffectivePullPolicy policy, String image) {
+    try {
+      Pod created = context.resourceOperations().create(desired, pods);
+      LOG.infof("Created Pod %s with image %s, pullPolicy %s (%s)", name(desired), image, policy.policy(),
+          policy.source());
+      return new Observation(instance, policy, image, PodState.PRESENT, created);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      Pod existing = context.getClient().pods().inNamespace(desired.getMetadata().getNamespace())
+          .withName(name(desired)).get();
+      if (existing != null && isControlledBy(existing, instance)) {
+        // Our own Pod, not yet in the informer cache; its event will follow.
+        return new Observation(instance, policy, image, PodState.PRESENT, existing);
+      }
+      LOG.warnf("Cannot create Pod %s: a Pod of that name exists and is not managed by this ClawInstance",
+          name(desired));
+      return new Observation(instance, policy, image, PodState.NAME_CONFLICT, null);
+    }
+  }
+
+  private static Pod withImage(Pod pod, String image) {
+    return new PodBuilder(pod)
+        .editMetadata().addToAnnotations(Labels.APPLIED_IMAGE, image).endMetadata()
+        .editSpec()
+          .editMatchingContainer(c -> ClawPod.CONTAINER_NAME.equals(c.getName())).withImage(image).endContainer()
+        .endSpec()
+        .build();
+  }
+
+  static boolean isControlledBy(HasMetadata owned, ClawInstance owner) {
+    return owned.getMetadata().getOwnerReferences().stream()
+        .filter(ref -> Boolean.TRUE.equals(ref.getController()))
+        .map(OwnerReference::getUid)
+        .anyMatch(uid -> Objects.equals(uid, owner.getMetadata().getUid()));
+  }
+
+  private static String name(Pod pod) {
+    return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+  }
+
+  /** A failed reconcile (e.g. the API server refused the Pod) is reported, then retried with back-off. */
+  @Override
+  public ErrorStatusUpdateControl<ClawInstance> updateErrorStatus(ClawInstance instance,
+      Context<ClawInstance> context, Exception e) {
+    ClawInstanceStatus previous = instance.getStatus();
+    String message = "Reconcile failed: " + rootMessage(e);
+    Long generation = instance.getMetadata().getGeneration();
+    List<ClawCondition> conditions = new ArrayList<>();
+    conditions.add(new ClawCondition(ClawCondition.READY, ClawCondition.FALSE, "ReconcileError", message,
+        clock.instant().toString(), generation));
+    if (previous != null) {
+      previous.condition(ClawCondition.READY)
+          .filter(c -> ClawCondition.FALSE.equals(c.status()))
+          .ifPresent(c -> conditions.set(0, conditions.get(0).withLastTransitionTime(c.lastTransitionTime())));
+      previous.condition(ClawCondition.IMAGE_PULL_FAILED).ifPresent(conditions::add);
+    }
+    instance.setStatus(new ClawInstanceStatus(io.claw.operator.api.Phase.Failed, message,
+        previous == null ? null : previous.pullPolicy(),
+        previous == null ? null : previous.pullPolicySource(),
+        previous == null ? null : previous.image(),
+        previous == null ? null : previous.imageID(),
+        previous == null ? null : previous.pullFailureReason(),
+        previous == null ? null : previous.podName(),
+        generation, conditions));
+    return ErrorStatusUpdateControl.patchStatus(instance);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+}

@@ -1,0 +1,14 @@
+package io.claw.operator.reconciler;
+
+import io.claw.operator.api.PullPolicy;
+import io.claw.operator.api.PullPolicySource;
+
+/** The pull policy a Pod gets, and why: the instance's own choice wins over the operator default. */
+public record EffectivePullPolicy(PullPolicy policy, PullPolicySource source) {
+
+  public static EffectivePullPolicy resolve(PullPolicy fromSpec, PullPolicy operatorDefault) {
+    return fromSpec != null
+        ? new EffectivePullPolicy(fromSpec, PullPolicySource.SPEC)
+        : new EffectivePullPolicy(operatorDefault, PullPolicySource.OPERATOR_DEFAULT);
+  }
+}

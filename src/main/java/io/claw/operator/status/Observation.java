@@ -1,0 +1,15 @@
+package io.claw.operator.status;
+
+import io.claw.operator.api.ClawInstance;
+import io.claw.operator.reconciler.EffectivePullPolicy;
+import io.fabric8.kubernetes.api.model.Pod;
+
+/**
+ * Everything the status is computed from.
+ *
+ * @param image the image the Pod should run; null in state NO_IMAGE
+ * @param pod the live Pod in states PRESENT and REPLACING; null otherwise
+ */
+public record Observation(ClawInstance instance, EffectivePullPolicy pullPolicy, String image,
+    PodState podState, Pod pod) {
+}

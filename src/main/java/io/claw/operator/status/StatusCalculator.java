@@ -1,0 +1,204 @@
+package io.claw.operator.status;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import io.claw.operator.api.ClawCondition;
+import io.claw.operator.api.ClawInstanceStatus;
+import io.claw.operator.api.Phase;
+import io.claw.operator.config.ClawOperatorConfig;
+import io.claw.operator.pod.ClawPod;
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+
+/** Builds an instance's status from what was observed; pure, so that it is easy to test. */
+public final class StatusCalculator {
+
+  /** Waiting reasons of a container that is simply on its way up. */
+  private static final Set<String> STARTING_REASONS = Set.of("ContainerCreating", "PodInitializing");
+
+  private StatusCalculator() {
+  }
+
+  public static ClawInstanceStatus compute(Observation observed, Instant now) {
+    ClawInstanceStatus previous = observed.instance().getStatus();
+    Long generation = observed.instance().getMetadata().getGeneration();
+    Assessment verdict = assess(observed, previous);
+
+    ClawCondition ready = new ClawCondition(ClawCondition.READY,
+        verdict.ready() ? ClawCondition.TRUE : ClawCondition.FALSE,
+        verdict.reason(), verdict.message(), null, generation);
+    ClawCondition pull = pullCondition(verdict, generation);
+    List<ClawCondition> previousConditions = previous == null ? null : previous.conditions();
+
+    String podName = observed.podState() == PodState.NO_IMAGE ? null : ClawPod.podName(observed.instance());
+    return new ClawInstanceStatus(
+        verdict.phase(),
+        verdict.message(),
+        observed.pullPolicy().policy(),
+        observed.pullPolicy().source(),
+        observed.image(),
+        verdict.imageID(),
+        verdict.pullFailure() == null ? null : verdict.pullFailure().reason(),
+        podName,
+        generation,
+        List.of(Conditions.withTransitionTime(ready, previousConditions, now),
+            Conditions.withTransitionTime(pull, previousConditions, now)));
+  }
+
+  private static ClawCondition pullCondition(Assessment verdict, Long generation) {
+    if (verdict.pullFailure() != null) {
+      return new ClawCondition(ClawCondition.IMAGE_PULL_FAILED, ClawCondition.TRUE,
+          verdict.pullFailure().reason(), verdict.pullFailure().message(), null, generation);
+    }
+    if (verdict.imageID() != null) {
+      return new ClawCondition(ClawCondition.IMAGE_PULL_FAILED, ClawCondition.FALSE,
+          "ImagePulled", "The image is on the node: " + verdict.imageID(), null, generation);
+    }
+    return new ClawCondition(ClawCondition.IMAGE_PULL_FAILED, ClawCondition.FALSE,
+        "NoPullFailure", "No image pull failure reported", null, generation);
+  }
+
+  private static Assessment assess(Observation observed, ClawInstanceStatus previous) {
+    String podName = ClawPod.podName(observed.instance());
+    return switch (observed.podState()) {
+      case NO_IMAGE -> Assessment.notReady(Phase.Failed, "NoImage",
+          "spec.image is not set and the operator has no default image ("
+              + ClawOperatorConfig.DEFAULT_IMAGE + "); set one of them");
+      case NAME_CONFLICT -> Assessment.notReady(Phase.Failed, "PodNameConflict",
+          "A Pod named " + podName + " already exists and is not managed by this ClawInstance; "
+              + "delete or rename that Pod");
+      case MISSING -> Assessment.notReady(Phase.Pending, "PodCreating", "Creating Pod " + podName);
+      case REPLACING -> Assessment.notReady(Phase.Pending, "PodReplacing",
+          "Replacing Pod " + podName + ": its pull policy, pull secrets, env, resources or port changed, "
+              + "which a running Pod cannot take");
+      case PRESENT -> assessPod(observed, previous, podName);
+    };
+  }
+
+  private static Assessment assessPod(Observation observed, ClawInstanceStatus previous, String podName) {
+    Pod pod = observed.pod();
+    Optional<ContainerStatus> app = appContainer(pod);
+    String imageID = app.map(ContainerStatus::getImageID).filter(id -> !id.isEmpty()).orElse(null);
+
+    Optional<PullFailure> failure = PullFailure.of(pod)
+        .map(current -> keepRootCause(current, previous, observed))
+        .or(() -> stillFailing(app, previous, observed));
+    if (failure.isPresent()) {
+      PullFailure f = failure.get();
+      return new Assessment(Phase.ImagePullFailed, false, f.reason(),
+          "Cannot pull image " + observed.image() + " (pullPolicy " + observed.pullPolicy().policy() + "): "
+              + f.message(),
+          f, null);
+    }
+
+    String podPhase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    if ("Failed".equals(podPhase) || "Succeeded".equals(podPhase)) {
+      return new Assessment(Phase.Failed, false, firstNonBlank(pod.getStatus().getReason(), "Pod" + podPhase),
+          firstNonBlank(pod.getStatus().getMessage(), "Pod " + podName + " is " + podPhase), null, imageID);
+    }
+    ContainerState state = app.map(ContainerStatus::getState).orElse(null);
+    if (state == null) {
+      return notStarted(pod, podName);
+    }
+    if (state.getRunning() != null) {
+      boolean ready = podCondition(pod, "Ready").map(c -> "True".equals(c.getStatus())).orElse(false);
+      return ready
+          ? new Assessment(Phase.Running, true, "PodReady", "Pod " + podName + " is running and ready", null, imageID)
+          : new Assessment(Phase.Running, false, "ContainersNotReady", "Pod " + podName + " is running but not ready",
+              null, imageID);
+    }
+    if (state.getTerminated() != null) {
+      return new Assessment(Phase.Failed, false, firstNonBlank(state.getTerminated().getReason(), "ContainerTerminated"),
+          firstNonBlank(state.getTerminated().getMessage(),
+              "The app container exited with code " + state.getTerminated().getExitCode()),
+          null, imageID);
+    }
+    String reason = state.getWaiting() == null ? null : state.getWaiting().getReason();
+    String message = state.getWaiting() == null ? null : state.getWaiting().getMessage();
+    if (reason == null || STARTING_REASONS.contains(reason)) {
+      return new Assessment(Phase.Pending, false, firstNonBlank(reason, "ContainerCreating"),
+          firstNonBlank(message, "Pod " + podName + ": the app container is starting"), null, imageID);
+    }
+    return new Assessment(Phase.Failed, false, reason, firstNonBlank(message, "The app container is waiting: " + reason),
+        null, imageID);
+  }
+
+  private static Assessment notStarted(Pod pod, String podName) {
+    boolean scheduled = pod.getSpec().getNodeName() != null && !pod.getSpec().getNodeName().isEmpty();
+    if (scheduled) {
+      return Assessment.notReady(Phase.Pending, "ContainerCreating",
+          "Pod " + podName + " is on node " + pod.getSpec().getNodeName() + "; waiting for the kubelet to start it");
+    }
+    String why = podCondition(pod, "PodScheduled")
+        .filter(c -> "False".equals(c.getStatus()) && c.getMessage() != null)
+        .map(PodCondition::getMessage)
+        .orElse("no scheduler or kubelet has picked it up yet");
+    return Assessment.notReady(Phase.Pending, "PodNotScheduled",
+        "Pod " + podName + " is not scheduled to a node: " + why);
+  }
+
+  /**
+   * While backing off, the kubelet only says "Back-off pulling image"; the error worth reading
+   * came with the ErrImagePull before it, so keep that message.
+   */
+  private static PullFailure keepRootCause(PullFailure current, ClawInstanceStatus previous, Observation observed) {
+    if (!PullFailure.BACK_OFF.equals(current.reason())) {
+      return current;
+    }
+    return previousFailure(previous, observed)
+        .filter(p -> PullFailure.ERR_IMAGE_PULL.equals(p.reason()) || PullFailure.BACK_OFF.equals(p.reason()))
+        .map(p -> new PullFailure(current.container(), current.reason(), p.message()))
+        .orElse(current);
+  }
+
+  /**
+   * Between two pull attempts the kubelet may briefly report the container as creating. A
+   * failure stays reported until the container shows real progress (a state other than
+   * creating), so that the condition does not flap.
+   */
+  private static Optional<PullFailure> stillFailing(Optional<ContainerStatus> app, ClawInstanceStatus previous,
+      Observation observed) {
+    boolean starting = app.map(ContainerStatus::getState)
+        .map(s -> s.getRunning() == null && s.getTerminated() == null
+            && (s.getWaiting() == null || STARTING_REASONS.contains(s.getWaiting().getReason())))
+        .orElse(true);
+    boolean neverPulled = app.map(ContainerStatus::getImageID).map(String::isEmpty).orElse(true);
+    return starting && neverPulled ? previousFailure(previous, observed) : Optional.empty();
+  }
+
+  /** The failure reported last time, if it was about the same image and pull policy. */
+  private static Optional<PullFailure> previousFailure(ClawInstanceStatus previous, Observation observed) {
+    if (previous == null || !observed.image().equals(previous.image())
+        || observed.pullPolicy().policy() != previous.pullPolicy()) {
+      return Optional.empty();
+    }
+    return previous.condition(ClawCondition.IMAGE_PULL_FAILED)
+        .filter(ClawCondition::isTrue)
+        .map(c -> new PullFailure(ClawPod.CONTAINER_NAME, c.reason(), c.message()));
+  }
+
+  private static Optional<ContainerStatus> appContainer(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+      return Optional.empty();
+    }
+    return pod.getStatus().getContainerStatuses().stream()
+        .filter(cs -> ClawPod.CONTAINER_NAME.equals(cs.getName()))
+        .findFirst();
+  }
+
+  private static Optional<PodCondition> podCondition(Pod pod, String type) {
+    if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
+      return Optional.empty();
+    }
+    return pod.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  private static String firstNonBlank(String value, String fallback) {
+    return value == null || value.isBlank() ? fallback : value;
+  }
+}

@@ -1,0 +1,293 @@
+package io.claw.operator.reconciler;
+
+import static io.claw.operator.testing.Fixtures.await;
+import static io.claw.operator.testing.Fixtures.awaitPod;
+import static io.claw.operator.testing.Fixtures.awaitStatus;
+import static io.claw.operator.testing.Fixtures.instance;
+import static io.claw.operator.testing.Fixtures.kubeletReports;
+import static io.claw.operator.testing.Fixtures.newNamespace;
+import static io.claw.operator.testing.Fixtures.running;
+import static io.claw.operator.testing.Fixtures.waiting;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import io.claw.operator.api.ClawCondition;
+import io.claw.operator.api.ClawInstance;
+import io.claw.operator.api.ClawInstanceStatus;
+import io.claw.operator.api.Phase;
+import io.claw.operator.api.PullPolicy;
+import io.claw.operator.api.PullPolicySource;
+import io.claw.operator.testing.KubeApiServerResource;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The operator as users meet it, against a real kube-apiserver; the kubelet is simulated. */
+@QuarkusTest
+@WithTestResource(KubeApiServerResource.class)
+class ClawInstanceReconcilerTest {
+
+  @Inject
+  KubernetesClient client;
+
+  String ns;
+
+  @BeforeEach
+  void namespace() {
+    ns = newNamespace(client);
+  }
+
+  @Test
+  void createsOwnedPodWithExplicitPolicyFromOperatorDefault() {
+    ClawInstance created = client.resource(instance(ns, "web", "nginx:latest", null)).create();
+
+    Pod pod = awaitPod(client, ns, "web", p -> true);
+    OwnerReference owner = pod.getMetadata().getOwnerReferences().get(0);
+    assertEquals(created.getMetadata().getUid(), owner.getUid());
+    assertEquals("ClawInstance", owner.getKind());
+    assertEquals("claw.io/v1alpha1", owner.getApiVersion());
+    assertEquals(Boolean.TRUE, owner.getController());
+    assertEquals("web", pod.getMetadata().getLabels().get("app.kubernetes.io/instance"));
+    assertEquals("claw-operator", pod.getMetadata().getLabels().get("app.kubernetes.io/managed-by"));
+    // ':latest' would make Kubernetes default to Always; the operator default (IfNotPresent) wins.
+    assertEquals("IfNotPresent", pod.getSpec().getContainers().get(0).getImagePullPolicy());
+
+    ClawInstanceStatus status = awaitStatus(client, ns, "web", s -> s.podName() != null);
+    assertEquals(PullPolicy.IF_NOT_PRESENT, status.pullPolicy());
+    assertEquals(PullPolicySource.OPERATOR_DEFAULT, status.pullPolicySource());
+    assertEquals("nginx:latest", status.image());
+    assertEquals(Phase.Pending, status.phase());
+    assertEquals("PodNotScheduled", status.condition(ClawCondition.READY).orElseThrow().reason());
+    assertEquals(created.getMetadata().getGeneration(), status.observedGeneration());
+  }
+
+  @ParameterizedTest
+  @EnumSource(PullPolicy.class)
+  void specPullPolicyOverridesOperatorDefault(PullPolicy policy) {
+    client.resource(instance(ns, "app", "registry.example.com/app:1.0", policy)).create();
+
+    Pod pod = awaitPod(client, ns, "app", p -> true);
+    assertEquals(policy.value(), pod.getSpec().getContainers().get(0).getImagePullPolicy());
+    ClawInstanceStatus status = awaitStatus(client, ns, "app", s -> s.pullPolicy() != null);
+    assertEquals(policy, status.pullPolicy());
+    assertEquals(PullPolicySource.SPEC, status.pullPolicySource());
+  }
+
+  @Test
+  void passesPullSecretsEnvAndPortToThePod() {
+    ClawInstance instance = instance(ns, "full", "registry.example.com/app:1.0", PullPolicy.ALWAYS);
+    instance.getSpec().getImagePullSecrets().add("regcred");
+    instance.getSpec().getEnv().add(new io.fabric8.kubernetes.api.model.EnvVar("MODE", "prod", null));
+    instance.getSpec().setPort(8080);
+    client.resource(instance).create();
+
+    Pod pod = awaitPod(client, ns, "full", p -> true);
+    assertEquals("regcred", pod.getSpec().getImagePullSecrets().get(0).getName());
+    assertEquals("MODE", pod.getSpec().getContainers().get(0).getEnv().get(0).getName());
+    assertEquals(8080, pod.getSpec().getContainers().get(0).getPorts().get(0).getContainerPort());
+  }
+
+  @Test
+  void imageChangeUpdatesTheLivePodInPlace() {
+    client.resource(instance(ns, "img", "nginx:1.26", PullPolicy.IF_NOT_PRESENT)).create();
+    Pod before = awaitPod(client, ns, "img", p -> true);
+
+    client.resources(ClawInstance.class).inNamespace(ns).withName("img")
+        .edit(ci -> { ci.getSpec().setImage("nginx:1.27"); return ci; });
+
+    Pod after = awaitPod(client, ns, "img", p -> "nginx:1.27".equals(p.getSpec().getContainers().get(0).getImage()));
+    assertEquals(before.getMetadata().getUid(), after.getMetadata().getUid(), "same Pod, updated in place");
+    awaitStatus(client, ns, "img", s -> "nginx:1.27".equals(s.image()));
+  }
+
+  @Test
+  void pullPolicyChangeRecreatesThePod() {
+    client.resource(instance(ns, "pol", "nginx:1.27", PullPolicy.IF_NOT_PRESENT)).create();
+    Pod before = awaitPod(client, ns, "pol", p -> true);
+
+    client.resources(ClawInstance.class).inNamespace(ns).withName("pol")
+        .edit(ci -> { ci.getSpec().setPullPolicy(PullPolicy.ALWAYS); return ci; });
+
+    Pod after = awaitPod(client, ns, "pol",
+        p -> !p.getMetadata().getUid().equals(before.getMetadata().getUid()));
+    assertEquals("Always", after.getSpec().getContainers().get(0).getImagePullPolicy());
+    assertEquals(1, client.pods().inNamespace(ns).list().getItems().size(), "never two Pods");
+    ClawInstanceStatus status = awaitStatus(client, ns, "pol", s -> s.pullPolicy() == PullPolicy.ALWAYS
+        && s.phase() == Phase.Pending && "PodNotScheduled".equals(s.condition(ClawCondition.READY).orElseThrow().reason()));
+    assertEquals(2L, status.observedGeneration());
+  }
+
+  @Test
+  void podDeletedBySomeoneElseIsRecreated() {
+    client.resource(instance(ns, "gone", "nginx:1.27", null)).create();
+    Pod before = awaitPod(client, ns, "gone", p -> true);
+
+    client.pods().inNamespace(ns).withName("gone").delete();
+
+    Pod after = awaitPod(client, ns, "gone", p -> !p.getMetadata().getUid().equals(before.getMetadata().getUid()));
+    assertEquals("IfNotPresent", after.getSpec().getContainers().get(0).getImagePullPolicy());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull",
+      "RegistryUnavailable", "ImageInspectError", "SignatureValidationFailed"})
+  void reportsEachImagePullFailureAndItsRecovery(String reason) {
+    client.resource(instance(ns, "pull", "registry.example.com/app:1.0", PullPolicy.NEVER)).create();
+    awaitPod(client, ns, "pull", p -> true);
+
+    long start = System.nanoTime();
+    kubeletReports(client, ns, "pull", waiting(reason, "kubelet says " + reason));
+    ClawInstanceStatus failing = awaitStatus(client, ns, "pull", s -> s.phase() == Phase.ImagePullFailed);
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    System.out.printf("pull failure %s reached the status in %d ms%n", reason, millis);
+
+    ClawCondition pull = failing.condition(ClawCondition.IMAGE_PULL_FAILED).orElseThrow();
+    assertEquals(ClawCondition.TRUE, pull.status());
+    assertEquals(reason, pull.reason());
+    assertEquals("kubelet says " + reason, pull.message());
+    assertEquals(reason, failing.pullFailureReason());
+    ClawCondition ready = failing.condition(ClawCondition.READY).orElseThrow();
+    assertEquals(ClawCondition.FALSE, ready.status());
+    assertTrue(failing.message().contains("registry.example.com/app:1.0"), failing.message());
+    assertTrue(failing.message().contains("Never"), failing.message());
+
+    kubeletReports(client, ns, "pull", running("registry.example.com/app@sha256:abc"));
+    ClawInstanceStatus recovered = awaitStatus(client, ns, "pull", s -> s.phase() == Phase.Running);
+    assertEquals("registry.example.com/app@sha256:abc", recovered.imageID());
+    assertNull(recovered.pullFailureReason());
+    assertEquals(ClawCondition.FALSE, recovered.condition(ClawCondition.IMAGE_PULL_FAILED).orElseThrow().status());
+    assertEquals(ClawCondition.TRUE, recovered.condition(ClawCondition.READY).orElseThrow().status());
+  }
+
+  @Test
+  void alternatingErrImagePullAndBackOffDoesNotFlap() {
+    client.resource(instance(ns, "flap", "registry.example.com/missing:1", null)).create();
+    awaitPod(client, ns, "flap", p -> true);
+
+    kubeletReports(client, ns, "flap", waiting("ErrImagePull", "manifest unknown: registry.example.com/missing:1"));
+    ClawCondition first = awaitStatus(client, ns, "flap", s -> "ErrImagePull".equals(s.pullFailureReason()))
+        .condition(ClawCondition.IMAGE_PULL_FAILED).orElseThrow();
+
+    kubeletReports(client, ns, "flap", waiting("ImagePullBackOff", "Back-off pulling image \"registry.example.com/missing:1\""));
+    ClawInstanceStatus backOff = awaitStatus(client, ns, "flap", s -> "ImagePullBackOff".equals(s.pullFailureReason()));
+    ClawCondition second = backOff.condition(ClawCondition.IMAGE_PULL_FAILED).orElseThrow();
+    assertEquals(ClawCondition.TRUE, second.status());
+    assertEquals(first.lastTransitionTime(), second.lastTransitionTime());
+    assertEquals("manifest unknown: registry.example.com/missing:1", second.message(), "root cause kept");
+    assertEquals(Phase.ImagePullFailed, backOff.phase());
+
+    // Between attempts the kubelet may show the container as creating: still failing.
+    kubeletReports(client, ns, "flap", waiting("ContainerCreating", null));
+    kubeletReports(client, ns, "flap", waiting("ErrImagePull", "manifest unknown: registry.example.com/missing:1"));
+    ClawInstanceStatus again = awaitStatus(client, ns, "flap", s -> "ErrImagePull".equals(s.pullFailureReason()));
+    assertEquals(first.lastTransitionTime(),
+        again.condition(ClawCondition.IMAGE_PULL_FAILED).orElseThrow().lastTransitionTime());
+  }
+
+  @Test
+  void noStatusWriteWhenNothingChanged() {
+    client.resource(instance(ns, "quiet", "nginx:1.27", null)).create();
+    awaitPod(client, ns, "quiet", p -> true);
+    ClawInstanceStatus settled = awaitStatus(client, ns, "quiet", s -> "PodNotScheduled".equals(
+        s.condition(ClawCondition.READY).map(ClawCondition::reason).orElse("")));
+    String version = client.resources(ClawInstance.class).inNamespace(ns).withName("quiet").get()
+        .getMetadata().getResourceVersion();
+
+    // A Pod event that changes nothing the status depends on: reconciles, writes nothing.
+    client.pods().inNamespace(ns).withName("quiet").edit(p -> new PodBuilder(p).editMetadata()
+        .addToLabels("touched", "yes").endMetadata().build());
+    await().during(java.time.Duration.ofSeconds(2)).until(() -> version.equals(
+        client.resources(ClawInstance.class).inNamespace(ns).withName("quiet").get().getMetadata().getResourceVersion()));
+    assertEquals(settled, client.resources(ClawInstance.class).inNamespace(ns).withName("quiet").get().getStatus());
+  }
+
+  @Test
+  void podNameTakenBySomeoneElseIsReported() {
+    client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("taken").endMetadata()
+        .withNewSpec().addNewContainer().withName("other").withImage("busybox").endContainer().endSpec().build())
+        .create();
+    client.resource(instance(ns, "taken", "nginx:1.27", null)).create();
+
+    ClawInstanceStatus status = awaitStatus(client, ns, "taken", s -> s.phase() == Phase.Failed);
+    assertEquals("PodNameConflict", status.condition(ClawCondition.READY).orElseThrow().reason());
+    Pod foreign = client.pods().inNamespace(ns).withName("taken").get();
+    assertEquals("busybox", foreign.getSpec().getContainers().get(0).getImage(), "foreign Pod untouched");
+  }
+
+  @Test
+  void instanceWithoutImageAndNoOperatorDefaultSaysSo() {
+    client.resource(instance(ns, "noimg", null, null)).create();
+
+    ClawInstanceStatus status = awaitStatus(client, ns, "noimg", s -> s.phase() != null);
+    assertEquals(Phase.Failed, status.phase());
+    assertEquals("NoImage", status.condition(ClawCondition.READY).orElseThrow().reason());
+    assertTrue(status.message().contains("claw.operator.default-image"), status.message());
+    assertNull(client.pods().inNamespace(ns).withName("noimg").get());
+  }
+
+  @Test
+  void apiServerRejectsUnknownPullPolicyWithTheAllowedValues() {
+    var result = KubeApiServerResource.cluster().kubectl("""
+        apiVersion: claw.io/v1alpha1
+        kind: ClawInstance
+        metadata:
+          name: bad
+          namespace: %s
+        spec:
+          image: nginx:1.27
+          pullPolicy: Sometimes
+        """.formatted(ns), "apply", "-f", "-");
+
+    assertNotEquals(0, result.exitCode(), result.output());
+    assertTrue(result.output().contains("spec.pullPolicy"), result.output());
+    assertTrue(result.output().contains("Unsupported value: \"Sometimes\""), result.output());
+    assertTrue(result.output().contains("\"Always\", \"IfNotPresent\", \"Never\""), result.output());
+    assertNull(client.resources(ClawInstance.class).inNamespace(ns).withName("bad").get());
+  }
+
+  @Test
+  void kubectlGetShowsPhaseImagePolicyAndFailure() {
+    client.resource(instance(ns, "shown", "registry.example.com/app:2.0", null)).create();
+    awaitPod(client, ns, "shown", p -> true);
+    kubeletReports(client, ns, "shown", waiting("ErrImageNeverPull", "Container image is not present with pull policy of Never"));
+    awaitStatus(client, ns, "shown", s -> s.pullFailureReason() != null);
+
+    var result = KubeApiServerResource.cluster().kubectl(null, "get", "claw", "-n", ns);
+
+    assertEquals(0, result.exitCode(), result.output());
+    String[] lines = result.output().strip().split("\n");
+    Map<String, String> row = columns(lines[0], lines[1]);
+    assertEquals("shown", row.get("NAME"));
+    assertEquals("ImagePullFailed", row.get("PHASE"));
+    assertEquals("registry.example.com/app:2.0", row.get("IMAGE"));
+    assertEquals("IfNotPresent", row.get("PULL-POLICY"));
+    assertEquals("ErrImageNeverPull", row.get("PULL-FAILURE"));
+    assertTrue(row.containsKey("AGE"), result.output());
+  }
+
+  private static Map<String, String> columns(String header, String line) {
+    String[] names = header.trim().split("\\s+");
+    String[] values = line.trim().split("\\s+");
+    assertEquals(names.length, values.length, header + "\n" + line);
+    var map = new java.util.LinkedHashMap<String, String>();
+    for (int i = 0; i < names.length; i++) {
+      map.put(names[i], values[i]);
+    }
+    return map;
+  }
+}

@@ -1,0 +1,30 @@
+package io.claw.operator.reconciler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import io.claw.operator.api.PullPolicy;
+import io.claw.operator.api.PullPolicySource;
+
+class EffectivePullPolicyTest {
+
+  @ParameterizedTest
+  @EnumSource(PullPolicy.class)
+  void operatorDefaultAppliesWhenSpecIsSilent(PullPolicy operatorDefault) {
+    var effective = EffectivePullPolicy.resolve(null, operatorDefault);
+    assertEquals(operatorDefault, effective.policy());
+    assertEquals(PullPolicySource.OPERATOR_DEFAULT, effective.source());
+  }
+
+  @ParameterizedTest
+  @EnumSource(PullPolicy.class)
+  void specWinsOverEveryOperatorDefault(PullPolicy fromSpec) {
+    for (PullPolicy operatorDefault : PullPolicy.values()) {
+      var effective = EffectivePullPolicy.resolve(fromSpec, operatorDefault);
+      assertEquals(fromSpec, effective.policy());
+      assertEquals(PullPolicySource.SPEC, effective.source());
+    }
+  }
+}

@@ -1,0 +1,155 @@
+package io.claw.operator.status;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.claw.operator.api.ClawCondition;
+import io.claw.operator.api.ClawInstance;
+import io.claw.operator.api.ClawInstanceStatus;
+import io.claw.operator.api.Phase;
+import io.claw.operator.api.PullPolicy;
+import io.claw.operator.pod.ClawPod;
+import io.claw.operator.reconciler.EffectivePullPolicy;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+
+class StatusCalculatorTest {
+
+  private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+  private static final Instant T1 = Instant.parse("2026-11-24T10:05:00Z");
+  private static final EffectivePullPolicy POLICY = EffectivePullPolicy.resolve(null, PullPolicy.IF_NOT_PRESENT);
+
+  private final ClawInstance instance = instance();
+
+  private static ClawInstance instance() {
+    ClawInstance instance = new ClawInstance();
+    instance.getMetadata().setName("web");
+    instance.getMetadata().setNamespace("ns");
+    instance.getMetadata().setUid("uid-1");
+    instance.getMetadata().setGeneration(3L);
+    return instance;
+  }
+
+  private ClawInstanceStatus observe(Pod pod, String image, Instant now) {
+    ClawInstanceStatus status = StatusCalculator.compute(
+        new Observation(instance, POLICY, image, PodState.PRESENT, pod), now);
+    instance.setStatus(status);
+    return status;
+  }
+
+  private Pod pod(ContainerStatus... statuses) {
+    return new PodBuilder(ClawPod.desired(instance, "nginx:1.27", PullPolicy.IF_NOT_PRESENT))
+        .withNewStatus().withPhase("Pending").withContainerStatuses(List.of(statuses)).endStatus().build();
+  }
+
+  private static ContainerStatus waiting(String reason, String message) {
+    return new ContainerStatusBuilder().withName("claw").withImageID("")
+        .withNewState().withNewWaiting().withReason(reason).withMessage(message).endWaiting().endState().build();
+  }
+
+  private static ClawCondition pullCondition(ClawInstanceStatus status) {
+    return status.condition(ClawCondition.IMAGE_PULL_FAILED).orElseThrow();
+  }
+
+  @Test
+  void aPodNotYetScheduledSaysSoPlainly() {
+    ClawInstanceStatus status = observe(pod(), "nginx:1.27", T0);
+    assertEquals(Phase.Pending, status.phase());
+    assertEquals("PodNotScheduled", status.condition(ClawCondition.READY).orElseThrow().reason());
+    assertTrue(status.message().contains("not scheduled"), status.message());
+    assertEquals(3L, status.observedGeneration());
+    assertEquals(3L, pullCondition(status).observedGeneration());
+  }
+
+  @Test
+  void schedulerMessageIsPassedOn() {
+    Pod pod = new PodBuilder(pod()).editStatus().withConditions(new PodConditionBuilder().withType("PodScheduled")
+        .withStatus("False").withReason("Unschedulable").withMessage("0/3 nodes are available").build()).endStatus().build();
+    assertTrue(observe(pod, "nginx:1.27", T0).message().contains("0/3 nodes are available"));
+  }
+
+  @Test
+  void runningAndReady() {
+    Pod pod = new PodBuilder(pod(new ContainerStatusBuilder().withName("claw").withImageID("nginx@sha256:1")
+        .withNewState().withNewRunning().endRunning().endState().build()))
+        .editStatus().withPhase("Running")
+        .withConditions(new PodConditionBuilder().withType("Ready").withStatus("True").build()).endStatus().build();
+    ClawInstanceStatus status = observe(pod, "nginx:1.27", T0);
+    assertEquals(Phase.Running, status.phase());
+    assertEquals(ClawCondition.TRUE, status.condition(ClawCondition.READY).orElseThrow().status());
+    assertEquals("nginx@sha256:1", status.imageID());
+    assertEquals("ImagePulled", pullCondition(status).reason());
+  }
+
+  @Test
+  void aCrashLoopIsAFailureButNotAPullFailure() {
+    ClawInstanceStatus status = observe(pod(waiting("CrashLoopBackOff", "back-off 5m0s restarting")), "nginx:1.27", T0);
+    assertEquals(Phase.Failed, status.phase());
+    assertEquals("CrashLoopBackOff", status.condition(ClawCondition.READY).orElseThrow().reason());
+    assertEquals(ClawCondition.FALSE, pullCondition(status).status());
+    assertNull(status.pullFailureReason());
+  }
+
+  @Test
+  void initContainerPullFailuresCount() {
+    Pod pod = new PodBuilder(pod()).editStatus()
+        .withInitContainerStatuses(new ContainerStatusBuilder(waiting("ErrImagePull", "no such image")).withName("init").build())
+        .endStatus().build();
+    ClawInstanceStatus status = observe(pod, "nginx:1.27", T0);
+    assertEquals(Phase.ImagePullFailed, status.phase());
+    assertEquals("ErrImagePull", status.pullFailureReason());
+  }
+
+  @Test
+  void transitionTimeMovesOnlyWithTheConditionStatus() {
+    ClawCondition failing = pullCondition(observe(pod(waiting("ErrImagePull", "not found")), "nginx:1.27", T0));
+    assertEquals("2026-11-24T10:00:00Z", failing.lastTransitionTime());
+
+    ClawCondition backingOff = pullCondition(observe(pod(waiting("ImagePullBackOff", "Back-off pulling image")), "nginx:1.27", T1));
+    assertEquals("ImagePullBackOff", backingOff.reason());
+    assertEquals("not found", backingOff.message(), "the root cause survives the back-off");
+    assertEquals("2026-11-24T10:00:00Z", backingOff.lastTransitionTime());
+
+    Pod runningPod = pod(new ContainerStatusBuilder().withName("claw").withImageID("nginx@sha256:1")
+        .withNewState().withNewRunning().endRunning().endState().build());
+    ClawCondition recovered = pullCondition(observe(runningPod, "nginx:1.27", T1));
+    assertEquals(ClawCondition.FALSE, recovered.status());
+    assertEquals("2026-11-24T10:05:00Z", recovered.lastTransitionTime());
+  }
+
+  @Test
+  void aRetryInProgressKeepsTheFailureUntilTheContainerMoves() {
+    observe(pod(waiting("ErrImagePull", "not found")), "nginx:1.27", T0);
+    ClawInstanceStatus retrying = observe(pod(waiting("ContainerCreating", null)), "nginx:1.27", T1);
+    assertEquals(Phase.ImagePullFailed, retrying.phase());
+    assertEquals("2026-11-24T10:00:00Z", pullCondition(retrying).lastTransitionTime());
+  }
+
+  @Test
+  void aNewImageStartsWithACleanSlate() {
+    observe(pod(waiting("ErrImagePull", "not found")), "nginx:1.27", T0);
+    ClawInstanceStatus other = observe(pod(waiting("ContainerCreating", null)), "nginx:1.28", T1);
+    assertEquals(Phase.Pending, other.phase());
+    assertEquals(ClawCondition.FALSE, pullCondition(other).status());
+  }
+
+  @Test
+  void replacingAndConflictAndMissingImageAreExplained() {
+    var replacing = StatusCalculator.compute(new Observation(instance, POLICY, "nginx:1.27", PodState.REPLACING, pod()), T0);
+    assertEquals("PodReplacing", replacing.condition(ClawCondition.READY).orElseThrow().reason());
+    var conflict = StatusCalculator.compute(new Observation(instance, POLICY, "nginx:1.27", PodState.NAME_CONFLICT, null), T0);
+    assertEquals(Phase.Failed, conflict.phase());
+    var noImage = StatusCalculator.compute(new Observation(instance, POLICY, null, PodState.NO_IMAGE, null), T0);
+    assertEquals("NoImage", noImage.condition(ClawCondition.READY).orElseThrow().reason());
+    assertNull(noImage.podName());
+  }
+}

@@ -1,0 +1,91 @@
+package io.claw.operator.testing;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+
+import io.claw.operator.api.ClawInstance;
+import io.claw.operator.api.ClawInstanceStatus;
+import io.claw.operator.api.PullPolicy;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/** Test helpers: instances, a simulated kubelet, and waits on what the operator does. */
+public final class Fixtures {
+
+  public static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+  private Fixtures() {
+  }
+
+  public static ConditionFactory await() {
+    return Awaitility.await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).ignoreExceptions();
+  }
+
+  public static String newNamespace(KubernetesClient client) {
+    String name = "t-" + UUID.randomUUID().toString().substring(0, 8);
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+    return name;
+  }
+
+  public static ClawInstance instance(String namespace, String name, String image, PullPolicy policy) {
+    ClawInstance instance = new ClawInstance();
+    instance.getMetadata().setNamespace(namespace);
+    instance.getMetadata().setName(name);
+    instance.getSpec().setImage(image);
+    instance.getSpec().setPullPolicy(policy);
+    return instance;
+  }
+
+  public static Pod awaitPod(KubernetesClient client, String namespace, String name, Predicate<Pod> condition) {
+    return await().until(() -> client.pods().inNamespace(namespace).withName(name).get(),
+        pod -> pod != null && condition.test(pod));
+  }
+
+  public static ClawInstanceStatus awaitStatus(KubernetesClient client, String namespace, String name,
+      Predicate<ClawInstanceStatus> condition) {
+    return await().until(() -> client.resources(ClawInstance.class).inNamespace(namespace).withName(name).get(),
+        ci -> ci != null && ci.getStatus() != null && condition.test(ci.getStatus())).getStatus();
+  }
+
+  /** Writes the Pod's status through the status subresource, as the kubelet does. */
+  public static Pod kubeletReports(KubernetesClient client, String namespace, String name,
+      UnaryOperator<ContainerStatusBuilder> container) {
+    return client.pods().inNamespace(namespace).withName(name).editStatus(pod -> {
+      ContainerStatus status = container.apply(new ContainerStatusBuilder()
+          .withName("claw")
+          .withImage(pod.getSpec().getContainers().get(0).getImage())
+          .withImageID("")
+          .withReady(false)
+          .withRestartCount(0))
+          .build();
+      boolean running = status.getState() != null && status.getState().getRunning() != null;
+      String ready = running && Boolean.TRUE.equals(status.getReady()) ? "True" : "False";
+      return new PodBuilder(pod).editOrNewStatus()
+          .withPhase(running ? "Running" : "Pending")
+          .withConditions(new PodConditionBuilder().withType("Ready").withStatus(ready).build(),
+              new PodConditionBuilder().withType("ContainersReady").withStatus(ready).build())
+          .withContainerStatuses(List.of(status))
+          .endStatus().build();
+    });
+  }
+
+  public static UnaryOperator<ContainerStatusBuilder> waiting(String reason, String message) {
+    return b -> b.withNewState().withNewWaiting().withReason(reason).withMessage(message).endWaiting().endState();
+  }
+
+  public static UnaryOperator<ContainerStatusBuilder> running(String imageID) {
+    return b -> b.withImageID(imageID).withReady(true)
+        .withNewState().withNewRunning().withStartedAt("2026-01-01T00:00:00Z").endRunning().endState();
+  }
+}
