@@ -2,7 +2,6 @@ package io.claw.operator.reconciler;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,7 +10,6 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.config.ClawOperatorConfig;
@@ -173,26 +171,12 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
   @Override
   public ErrorStatusUpdateControl<ClawInstance> updateErrorStatus(ClawInstance instance,
       Context<ClawInstance> context, Exception e) {
-    ClawInstanceStatus previous = instance.getStatus();
-    String message = "Reconcile failed: " + rootMessage(e);
-    Long generation = instance.getMetadata().getGeneration();
-    List<ClawCondition> conditions = new ArrayList<>();
-    conditions.add(new ClawCondition(ClawCondition.READY, ClawCondition.FALSE, "ReconcileError", message,
-        clock.instant().toString(), generation));
-    if (previous != null) {
-      previous.condition(ClawCondition.READY)
-          .filter(c -> ClawCondition.FALSE.equals(c.status()))
-          .ifPresent(c -> conditions.set(0, conditions.get(0).withLastTransitionTime(c.lastTransitionTime())));
-      previous.condition(ClawCondition.IMAGE_PULL_FAILED).ifPresent(conditions::add);
+    ClawInstanceStatus status = StatusCalculator.reconcileFailed(instance, "Reconcile failed: " + rootMessage(e),
+        clock.instant());
+    if (status.equals(instance.getStatus())) {
+      return ErrorStatusUpdateControl.noStatusUpdate();
     }
-    instance.setStatus(new ClawInstanceStatus(io.claw.operator.api.Phase.Failed, message,
-        previous == null ? null : previous.pullPolicy(),
-        previous == null ? null : previous.pullPolicySource(),
-        previous == null ? null : previous.image(),
-        previous == null ? null : previous.imageID(),
-        previous == null ? null : previous.pullFailureReason(),
-        previous == null ? null : previous.podName(),
-        generation, conditions));
+    instance.setStatus(status);
     return ErrorStatusUpdateControl.patchStatus(instance);
   }
 

@@ -4,8 +4,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import io.claw.operator.api.ClawCondition;
+import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.api.Phase;
 import io.claw.operator.config.ClawOperatorConfig;
@@ -48,6 +50,26 @@ public final class StatusCalculator {
         generation,
         List.of(Conditions.withTransitionTime(ready, previousConditions, now),
             Conditions.withTransitionTime(pull, previousConditions, now)));
+  }
+
+  /**
+   * The status after a failed reconcile (e.g. the API server refused the Pod): what was known
+   * before stays, Ready turns False with the error as its message.
+   */
+  public static ClawInstanceStatus reconcileFailed(ClawInstance instance, String message, Instant now) {
+    ClawInstanceStatus previous = instance.getStatus();
+    Long generation = instance.getMetadata().getGeneration();
+    List<ClawCondition> previousConditions = previous == null ? null : previous.conditions();
+    ClawCondition ready = Conditions.withTransitionTime(
+        new ClawCondition(ClawCondition.READY, ClawCondition.FALSE, "ReconcileError", message, null, generation),
+        previousConditions, now);
+    List<ClawCondition> conditions = previous == null ? List.of(ready)
+        : Stream.concat(Stream.of(ready), previous.condition(ClawCondition.IMAGE_PULL_FAILED).stream()).toList();
+    return previous == null
+        ? new ClawInstanceStatus(Phase.Failed, message, null, null, null, null, null, null, generation, conditions)
+        : new ClawInstanceStatus(Phase.Failed, message, previous.pullPolicy(), previous.pullPolicySource(),
+            previous.image(), previous.imageID(), previous.pullFailureReason(), previous.podName(), generation,
+            conditions);
   }
 
   private static ClawCondition pullCondition(Assessment verdict, Long generation) {

@@ -261,6 +261,36 @@ class ClawInstanceReconcilerTest {
   }
 
   @Test
+  void podRejectedByTheApiServerIsReportedInStatus() {
+    ClawInstance instance = instance(ns, "rejected", "nginx:1.27", null);
+    instance.getSpec().getEnv().add(new io.fabric8.kubernetes.api.model.EnvVar("1 not a name", "x", null));
+    client.resource(instance).create();
+
+    ClawInstanceStatus status = awaitStatus(client, ns, "rejected", s -> s.phase() == Phase.Failed);
+    ClawCondition ready = status.condition(ClawCondition.READY).orElseThrow();
+    assertEquals("ReconcileError", ready.reason());
+    assertTrue(ready.message().contains("1 not a name"), ready.message());
+    assertNull(client.pods().inNamespace(ns).withName("rejected").get());
+  }
+
+  @Test
+  void everyExampleAppliesWithKubectlAndGetsItsPod() throws java.io.IOException {
+    try (var files = java.nio.file.Files.list(java.nio.file.Path.of("examples"))) {
+      for (var file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+        var result = KubeApiServerResource.cluster().kubectl(null, "apply", "-n", ns, "-f", file.toString());
+        assertEquals(0, result.exitCode(), file + ": " + result.output());
+        ClawInstance applied = client.getKubernetesSerialization()
+            .unmarshal(java.nio.file.Files.readString(file), ClawInstance.class);
+        String name = applied.getMetadata().getName();
+        Pod pod = awaitPod(client, ns, name, p -> true);
+        String expected = applied.getSpec().getPullPolicy() == null ? "IfNotPresent"
+            : applied.getSpec().getPullPolicy().value();
+        assertEquals(expected, pod.getSpec().getContainers().get(0).getImagePullPolicy(), file.toString());
+      }
+    }
+  }
+
+  @Test
   void kubectlGetShowsPhaseImagePolicyAndFailure() {
     client.resource(instance(ns, "shown", "registry.example.com/app:2.0", null)).create();
     awaitPod(client, ns, "shown", p -> true);
@@ -268,6 +298,9 @@ class ClawInstanceReconcilerTest {
     awaitStatus(client, ns, "shown", s -> s.pullFailureReason() != null);
 
     var result = KubeApiServerResource.cluster().kubectl(null, "get", "claw", "-n", ns);
+    System.out.println("kubectl get claw:\n" + result.output());
+    System.out.println("kubectl get claw -o wide:\n"
+        + KubeApiServerResource.cluster().kubectl(null, "get", "claw", "-n", ns, "-o", "wide").output());
 
     assertEquals(0, result.exitCode(), result.output());
     String[] lines = result.output().strip().split("\n");

@@ -1,0 +1,90 @@
+package io.claw.operator.it;
+
+import static io.claw.operator.testing.Fixtures.awaitPod;
+import static io.claw.operator.testing.Fixtures.awaitStatus;
+import static io.claw.operator.testing.Fixtures.instance;
+import static io.claw.operator.testing.Fixtures.newNamespace;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import io.claw.operator.api.PullPolicy;
+import io.claw.operator.api.PullPolicySource;
+import io.claw.operator.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/** The packaged operator jar against a real kube-apiserver: config validation and restarts. */
+class OperatorProcessIT {
+
+  private static TestCluster cluster;
+  private static KubernetesClient client;
+
+  @BeforeAll
+  static void startCluster() {
+    cluster = new TestCluster("operator-process-it").start();
+    client = cluster.client();
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    client.close();
+    cluster.close();
+  }
+
+  private static Map<String, String> env(String defaultPullPolicy, String defaultImage) {
+    return Map.of(
+        "KUBECONFIG", cluster.kubeconfig().toString(),
+        "CLAW_OPERATOR_DEFAULT_PULL_POLICY", defaultPullPolicy,
+        "CLAW_OPERATOR_DEFAULT_IMAGE", defaultImage,
+        "QUARKUS_HTTP_PORT", "0");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Sometimes", "always ", "Always ", "always", ""})
+  void badDefaultPullPolicyStopsTheOperatorAtStartup(String value) throws Exception {
+    try (OperatorProcess operator = OperatorProcess.start("bad-default", env(value, "nginx:1.27"))) {
+      int exit = operator.awaitExit(90);
+      String output = operator.output();
+      assertNotEquals(0, exit, output);
+      assertTrue(output.contains("claw.operator.default-pull-policy"), output);
+      assertTrue(output.contains("Allowed values: Always, IfNotPresent, Never"), output);
+    }
+  }
+
+  @Test
+  void restartWithANewDefaultRecreatesOnlyThePodsThatFollowTheDefault() throws Exception {
+    String ns = newNamespace(client);
+    Pod followerBefore;
+    Pod pinnedBefore;
+    try (OperatorProcess operator = OperatorProcess.start("default-ifnotpresent", env("IfNotPresent", "nginx:1.26"))) {
+      client.resource(instance(ns, "follower", null, null)).create();
+      client.resource(instance(ns, "pinned", "nginx:1.27", PullPolicy.IF_NOT_PRESENT)).create();
+      followerBefore = awaitPod(client, ns, "follower", p -> true);
+      pinnedBefore = awaitPod(client, ns, "pinned", p -> true);
+      assertEquals("IfNotPresent", followerBefore.getSpec().getContainers().get(0).getImagePullPolicy());
+      assertEquals("nginx:1.26", followerBefore.getSpec().getContainers().get(0).getImage(), "operator default image");
+      awaitStatus(client, ns, "follower", s -> s.pullPolicySource() == PullPolicySource.OPERATOR_DEFAULT);
+    }
+
+    try (OperatorProcess operator = OperatorProcess.start("default-always", env("Always", "nginx:1.26"))) {
+      Pod followerAfter = awaitPod(client, ns, "follower",
+          p -> !p.getMetadata().getUid().equals(followerBefore.getMetadata().getUid()));
+      assertEquals("Always", followerAfter.getSpec().getContainers().get(0).getImagePullPolicy());
+      awaitStatus(client, ns, "follower", s -> s.pullPolicy() == PullPolicy.ALWAYS);
+
+      Pod pinnedAfter = client.pods().inNamespace(ns).withName("pinned").get();
+      assertEquals(pinnedBefore.getMetadata().getUid(), pinnedAfter.getMetadata().getUid(),
+          "an instance with its own pullPolicy is not touched by a new default");
+      assertEquals(2, client.pods().inNamespace(ns).list().getItems().size());
+    }
+  }
+}
