@@ -2,6 +2,7 @@ package io.claw.operator.reconciler;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -13,6 +14,9 @@ import org.jboss.logging.Logger;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.config.ClawOperatorConfig;
+import io.claw.operator.observability.ClawMetrics;
+import io.claw.operator.observability.InstanceEvents;
+import io.claw.operator.observability.PullFailureTransition;
 import io.claw.operator.pod.ClawPod;
 import io.claw.operator.pod.Labels;
 import io.claw.operator.status.Observation;
@@ -48,17 +52,14 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
   private static final Duration NAME_CONFLICT_RECHECK = Duration.ofSeconds(30);
 
   private final ClawOperatorConfig config;
-  private final Clock clock;
+  private final ClawMetrics metrics;
+  private final Clock clock = Clock.systemUTC();
   private InformerEventSource<Pod, ClawInstance> pods;
 
   @Inject
-  public ClawInstanceReconciler(ClawOperatorConfig config) {
-    this(config, Clock.systemUTC());
-  }
-
-  ClawInstanceReconciler(ClawOperatorConfig config, Clock clock) {
+  public ClawInstanceReconciler(ClawOperatorConfig config, ClawMetrics metrics) {
     this.config = config;
-    this.clock = clock;
+    this.metrics = metrics;
   }
 
   @Override
@@ -69,6 +70,7 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ClawInstance.class))
         .build();
     pods = new InformerEventSource<>(configuration, context);
+    metrics.countInstancesByPhase(context.getPrimaryCache());
     return List.of(pods);
   }
 
@@ -81,9 +83,11 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
         ? new Observation(instance, policy, null, PodState.NO_IMAGE, null)
         : reconcilePod(instance, context, ClawPod.desired(instance, image, policy.policy()), policy, image);
 
-    ClawInstanceStatus status = StatusCalculator.compute(observed, clock.instant());
+    Instant now = clock.instant();
+    ClawInstanceStatus status = StatusCalculator.compute(observed, now);
     UpdateControl<ClawInstance> control = UpdateControl.noUpdate();
     if (!status.equals(instance.getStatus())) {
+      report(instance, status, context, now);
       instance.setStatus(status);
       control = UpdateControl.patchStatus(instance);
     }
@@ -91,6 +95,16 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
       control.rescheduleAfter(NAME_CONFLICT_RECHECK);
     }
     return control;
+  }
+
+  /** Events and metrics for a pull failure that starts or ends, once per change. */
+  private void report(ClawInstance instance, ClawInstanceStatus next, Context<ClawInstance> context, Instant now) {
+    PullFailureTransition transition = PullFailureTransition.between(instance.getStatus(), next);
+    if (transition == PullFailureTransition.STARTED) {
+      metrics.pullFailureStarted(next.pullFailureReason());
+    }
+    InstanceEvents.forTransition(instance, next, transition, now)
+        .ifPresent(event -> InstanceEvents.record(context.getClient(), event));
   }
 
   private Observation reconcilePod(ClawInstance instance, Context<ClawInstance> context, Pod desired,

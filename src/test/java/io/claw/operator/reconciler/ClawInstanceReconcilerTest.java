@@ -200,6 +200,63 @@ class ClawInstanceReconcilerTest {
   }
 
   @Test
+  void onePullFailureMeansOneWarningEventAndItsRecoveryOneNormalEvent() {
+    client.resource(instance(ns, "ev", "registry.example.com/app:3.0", PullPolicy.ALWAYS)).create();
+    awaitPod(client, ns, "ev", p -> true);
+
+    kubeletReports(client, ns, "ev", waiting("ErrImagePull", "pull access denied"));
+    awaitStatus(client, ns, "ev", s -> "ErrImagePull".equals(s.pullFailureReason()));
+    kubeletReports(client, ns, "ev", waiting("ImagePullBackOff", "Back-off pulling image"));
+    awaitStatus(client, ns, "ev", s -> "ImagePullBackOff".equals(s.pullFailureReason()));
+    kubeletReports(client, ns, "ev", waiting("ErrImagePull", "pull access denied"));
+    awaitStatus(client, ns, "ev", s -> "ErrImagePull".equals(s.pullFailureReason()));
+    kubeletReports(client, ns, "ev", running("registry.example.com/app@sha256:def"));
+    awaitStatus(client, ns, "ev", s -> s.phase() == Phase.Running);
+
+    var events = await().until(() -> client.v1().events().inNamespace(ns).list().getItems(), list -> list.size() >= 2);
+    await().during(java.time.Duration.ofSeconds(1)).until(
+        () -> client.v1().events().inNamespace(ns).list().getItems().size() == 2);
+    var warning = events.stream().filter(e -> "Warning".equals(e.getType())).findFirst().orElseThrow();
+    assertEquals("ErrImagePull", warning.getReason());
+    assertTrue(warning.getMessage().contains("registry.example.com/app:3.0"), warning.getMessage());
+    assertTrue(warning.getMessage().contains("Always"), warning.getMessage());
+    assertEquals("ev", warning.getInvolvedObject().getName());
+    assertEquals("ClawInstance", warning.getInvolvedObject().getKind());
+    var normal = events.stream().filter(e -> "Normal".equals(e.getType())).findFirst().orElseThrow();
+    assertEquals("ImagePullRecovered", normal.getReason());
+  }
+
+  @Test
+  void metricsCountInstancesByPhaseAndPullFailuresByReason() throws Exception {
+    client.resource(instance(ns, "metered", "registry.example.com/app:4.0", null)).create();
+    awaitPod(client, ns, "metered", p -> true);
+    kubeletReports(client, ns, "metered", waiting("InvalidImageName", "invalid reference format"));
+    awaitStatus(client, ns, "metered", s -> s.phase() == Phase.ImagePullFailed);
+
+    String scraped = await().until(this::scrapeMetrics,
+        m -> metricValue(m, "claw_image_pull_failures_total{reason=\"InvalidImageName\"}") >= 1
+            && metricValue(m, "claw_instances{phase=\"ImagePullFailed\"}") >= 1);
+    assertTrue(scraped.contains("reconciliations_execution_duration_seconds_count{controller_name=\"clawinstance\""),
+        "JOSDK reconcile metrics are exported");
+  }
+
+  @io.quarkus.test.common.http.TestHTTPResource("/q/metrics")
+  java.net.URI metricsEndpoint;
+
+  private String scrapeMetrics() throws Exception {
+    var http = java.net.http.HttpClient.newHttpClient();
+    var response = http.send(java.net.http.HttpRequest.newBuilder(metricsEndpoint).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode());
+    return response.body();
+  }
+
+  private static double metricValue(String scraped, String series) {
+    return scraped.lines().filter(l -> l.startsWith(series + " ")).findFirst()
+        .map(l -> Double.parseDouble(l.substring(series.length()).trim())).orElse(-1.0);
+  }
+
+  @Test
   void noStatusWriteWhenNothingChanged() {
     client.resource(instance(ns, "quiet", "nginx:1.27", null)).create();
     awaitPod(client, ns, "quiet", p -> true);

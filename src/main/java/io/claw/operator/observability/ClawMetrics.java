@@ -1,0 +1,52 @@
+package io.claw.operator.observability;
+
+import java.util.Objects;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.claw.operator.api.ClawInstance;
+import io.claw.operator.api.Phase;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The operator's own Prometheus metrics (JOSDK adds reconcile counts, durations and errors).
+ * Instances by phase are counted from the informer cache when scraped, so deleted instances
+ * drop out without any bookkeeping.
+ */
+@ApplicationScoped
+public class ClawMetrics {
+
+  public static final String INSTANCES = "claw.instances";
+  public static final String PULL_FAILURES = "claw.image.pull.failures";
+
+  private final MeterRegistry registry;
+
+  @Inject
+  public ClawMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  public void countInstancesByPhase(IndexedResourceCache<ClawInstance> instances) {
+    for (Phase phase : Phase.values()) {
+      Gauge.builder(INSTANCES, instances, cache -> cache.list()
+              .filter(ci -> ci.getStatus() != null && Objects.equals(ci.getStatus().phase(), phase))
+              .count())
+          .description("ClawInstances by phase")
+          .tag("phase", phase.name())
+          .register(registry);
+    }
+  }
+
+  /** Called once per failure that starts, not per reconcile. */
+  public void pullFailureStarted(String reason) {
+    Counter.builder(PULL_FAILURES)
+        .description("Image pull failures that started, by the kubelet's reason")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
+  }
+}

@@ -1,0 +1,77 @@
+package io.claw.operator.observability;
+
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+
+import org.jboss.logging.Logger;
+
+import io.claw.operator.api.ClawCondition;
+import io.claw.operator.api.ClawInstance;
+import io.claw.operator.api.ClawInstanceStatus;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/** Kubernetes Events on a ClawInstance when an image pull failure starts or ends. */
+public final class InstanceEvents {
+
+  public static final String COMPONENT = "claw-operator";
+  public static final String RECOVERED_REASON = "ImagePullRecovered";
+
+  private static final Logger LOG = Logger.getLogger(InstanceEvents.class);
+
+  private InstanceEvents() {
+  }
+
+  /** The Event for a transition: Warning with the kubelet's reason, or Normal on recovery. */
+  public static Optional<Event> forTransition(ClawInstance instance, ClawInstanceStatus status,
+      PullFailureTransition transition, Instant now) {
+    return switch (transition) {
+      case NONE -> Optional.empty();
+      case STARTED -> Optional.of(event(instance, "Warning",
+          status.condition(ClawCondition.IMAGE_PULL_FAILED).map(ClawCondition::reason).orElse("ImagePullFailed"),
+          status.message(), now));
+      case RECOVERED -> Optional.of(event(instance, "Normal", RECOVERED_REASON,
+          "Image " + status.image() + " (pullPolicy " + status.pullPolicy() + ") is no longer failing to pull", now));
+    };
+  }
+
+  /** Events are a courtesy: failing to write one must not fail the reconcile. */
+  public static void record(KubernetesClient client, Event event) {
+    try {
+      client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
+    } catch (KubernetesClientException e) {
+      LOG.warnf("Could not record Event %s on %s: %s", event.getReason(), event.getInvolvedObject().getName(),
+          e.getMessage());
+    }
+  }
+
+  private static Event event(ClawInstance instance, String type, String reason, String message, Instant now) {
+    String time = DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS));
+    return new EventBuilder()
+        .withNewMetadata()
+          // kubectl's naming scheme: the object's name and a unique suffix
+          .withName(instance.getMetadata().getName() + "." + Long.toHexString(now.getEpochSecond() * 1_000_000_000L + now.getNano()))
+          .withNamespace(instance.getMetadata().getNamespace())
+        .endMetadata()
+        .withNewInvolvedObject()
+          .withApiVersion(instance.getApiVersion())
+          .withKind(instance.getKind())
+          .withName(instance.getMetadata().getName())
+          .withNamespace(instance.getMetadata().getNamespace())
+          .withUid(instance.getMetadata().getUid())
+        .endInvolvedObject()
+        .withType(type)
+        .withReason(reason)
+        .withMessage(message)
+        .withNewSource().withComponent(COMPONENT).endSource()
+        .withReportingComponent(COMPONENT)
+        .withFirstTimestamp(time)
+        .withLastTimestamp(time)
+        .withCount(1)
+        .build();
+  }
+}
