@@ -13,7 +13,7 @@ set -euo pipefail
 ENVTEST_VERSION="${ENVTEST_VERSION:-1.33.0}"
 DEBIAN_K8S_VERSION="1.20.2"
 # Bump when the offline build changes, so that cached binaries from an older recipe are rebuilt.
-BUILD_RECIPE="2-reflect2-1.0.2"
+BUILD_RECIPE="3-reflect2-1.0.2-client-go-version"
 BASE_DIR="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s"
 WORK_DIR="${KUBE_BUILD_DIR:-$HOME/.cache/claw-operator/kube-build}"
 
@@ -118,10 +118,14 @@ build_offline() {
     export KUBE_GIT_VERSION="v${DEBIAN_K8S_VERSION}" KUBE_GIT_TREE_STATE=clean
     make generated_files >"$WORK_DIR/generated_files.log" 2>&1 \
       || { tail -n 40 "$WORK_DIR/generated_files.log" >&2; exit 1; }
-    local vpkg=k8s.io/kubernetes/vendor/k8s.io/component-base/version
-    go build -o "$WORK_DIR/kube-apiserver" \
-      -ldflags "-s -w -X ${vpkg}.gitVersion=v${DEBIAN_K8S_VERSION} -X ${vpkg}.gitMajor=1 -X ${vpkg}.gitMinor=20 -X ${vpkg}.gitTreeState=clean" \
-      ./cmd/kube-apiserver
+    # Both packages carry the version: component-base for --version, client-go for /version.
+    local ldflags="-s -w" vpkg
+    for vpkg in k8s.io/kubernetes/vendor/k8s.io/component-base/version \
+                k8s.io/kubernetes/vendor/k8s.io/client-go/pkg/version; do
+      ldflags+=" -X ${vpkg}.gitVersion=v${DEBIAN_K8S_VERSION} -X ${vpkg}.gitMajor=1 -X ${vpkg}.gitMinor=20"
+      ldflags+=" -X ${vpkg}.gitTreeState=clean"
+    done
+    go build -o "$WORK_DIR/kube-apiserver" -ldflags "$ldflags" ./cmd/kube-apiserver
   )
 
   mkdir -p "$target"

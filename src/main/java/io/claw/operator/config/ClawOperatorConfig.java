@@ -30,4 +30,19 @@ public interface ClawOperatorConfig {
   /** Image for instances that do not set spec.image. No built-in default. */
   @WithConverter(ImageConverter.class)
   Optional<String> defaultImage();
+
+  LeaderElection leaderElection();
+
+  /** Only one replica reconciles at a time; the others wait for the Lease. */
+  interface LeaderElection {
+
+    @WithDefault("false")
+    boolean enabled();
+
+    @WithDefault("claw-operator-lease")
+    String leaseName();
+
+    /** Defaults to the namespace of the operator's kubeconfig context or service account. */
+    Optional<String> leaseNamespace();
+  }
 }

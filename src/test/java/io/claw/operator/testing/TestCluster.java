@@ -28,6 +28,7 @@ public final class TestCluster implements AutoCloseable {
 
   private final KubeAPIServer server;
   private final Path kubeconfig;
+  private boolean installCrds = true;
   private Config config;
 
   /** @param apiServerFlags extra kube-apiserver flags, as name/value pairs */
@@ -36,6 +37,12 @@ public final class TestCluster implements AutoCloseable {
     this.server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
         .withApiServerFlags(List.of(apiServerFlags))
         .build());
+  }
+
+  /** Leaves installing the CRDs to the test (e.g. to the Helm chart). */
+  public TestCluster withoutCrds() {
+    installCrds = false;
+    return this;
   }
 
   public TestCluster start() {
@@ -48,8 +55,10 @@ public final class TestCluster implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     config = Config.fromKubeconfig(yaml);
-    try (KubernetesClient client = client()) {
-      installCrds(client);
+    if (installCrds) {
+      try (KubernetesClient client = client()) {
+        installCrds(client);
+      }
     }
     return this;
   }
@@ -64,6 +73,39 @@ public final class TestCluster implements AutoCloseable {
 
   public Path kubeconfig() {
     return kubeconfig.toAbsolutePath();
+  }
+
+  /** A kubeconfig that authenticates with a ServiceAccount token instead of the admin certificate. */
+  public Path kubeconfigForToken(String name, String token) {
+    Path file = kubeconfig.resolveSibling(name + ".kubeconfig");
+    String ca = config.getCaCertData() != null
+        ? "certificate-authority-data: " + config.getCaCertData()
+        : "certificate-authority: " + config.getCaCertFile();
+    String yaml = """
+        apiVersion: v1
+        kind: Config
+        clusters:
+          - name: test
+            cluster:
+              server: %s
+              %s
+        users:
+          - name: %s
+            user:
+              token: %s
+        contexts:
+          - name: %s
+            context:
+              cluster: test
+              user: %s
+        current-context: %s
+        """.formatted(config.getMasterUrl(), ca, name, token, name, name, name);
+    try {
+      Files.writeString(file, yaml);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return file.toAbsolutePath();
   }
 
   /** Runs the real kubectl against this cluster; returns exit code and combined output. */

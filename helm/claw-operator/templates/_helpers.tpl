@@ -1,0 +1,43 @@
+{{- define "claw-operator.name" -}}
+{{- .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "claw-operator.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "claw-operator.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "claw-operator.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "claw-operator.labels" -}}
+{{ include "claw-operator.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{- define "claw-operator.serviceAccountName" -}}
+{{- default (include "claw-operator.fullname" .) .Values.serviceAccount.name -}}
+{{- end -}}
+
+{{/* The permissions the operator's code uses, and no more (see README "RBAC"). */}}
+{{- define "claw-operator.rules" -}}
+- apiGroups: ["claw.io"]
+  resources: ["clawinstances"]
+  verbs: ["get", "list", "watch"]
+- apiGroups: ["claw.io"]
+  resources: ["clawinstances/status"]
+  verbs: ["patch"]
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create"]
+{{- end -}}

@@ -1,0 +1,162 @@
+package io.claw.operator.helm;
+
+import static io.claw.operator.helm.Chart.all;
+import static io.claw.operator.helm.Chart.one;
+import static io.claw.operator.helm.Chart.render;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.marcnuri.helm.Helm;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+
+class HelmChartTest {
+
+  /**
+   * What the operator's code does with the API: informers list and watch instances and Pods, the
+   * status is patched, Pods are created, patched (image), deleted and read on a name clash,
+   * Events are created. Anything more is a privilege it does not need.
+   */
+  private static final Set<String> OPERATOR_RULES = Set.of(
+      "claw.io/clawinstances:get,list,watch",
+      "claw.io/clawinstances/status:patch",
+      "/pods:create,delete,get,list,patch,watch",
+      "/events:create");
+
+  private static Container operator(List<HasMetadata> objects) {
+    return one(objects, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+  }
+
+  private static String env(Container container, String name) {
+    return container.getEnv().stream().filter(e -> name.equals(e.getName())).map(EnvVar::getValue).findFirst()
+        .orElse(null);
+  }
+
+  private static Set<String> rules(List<PolicyRule> rules) {
+    return rules.stream().flatMap(r -> r.getResources().stream()
+            .map(res -> String.join(",", r.getApiGroups()) + "/" + res + ":"
+                + r.getVerbs().stream().sorted().collect(Collectors.joining(","))))
+        .collect(Collectors.toSet());
+  }
+
+  @Test
+  void lintsClean() {
+    var result = new Helm(Chart.PATH).lint().strict().call();
+    assertFalse(result.isFailed(), String.join("\n", result.getMessages()));
+  }
+
+  @Test
+  void defaultsRenderASafeOperator() {
+    List<HasMetadata> objects = render(Map.of());
+    Container container = operator(objects);
+    assertEquals("IfNotPresent", env(container, "CLAW_OPERATOR_DEFAULT_PULL_POLICY"));
+    assertNull(env(container, "CLAW_OPERATOR_DEFAULT_IMAGE"), "no default image unless configured");
+    assertEquals("JOSDK_ALL_NAMESPACES", env(container, "QUARKUS_OPERATOR_SDK_NAMESPACES"));
+    assertEquals("claw-operator:0.1.0", container.getImage());
+
+    var pod = one(objects, Deployment.class).getSpec().getTemplate().getSpec();
+    assertEquals(Boolean.TRUE, pod.getSecurityContext().getRunAsNonRoot());
+    assertEquals(Boolean.TRUE, container.getSecurityContext().getReadOnlyRootFilesystem());
+    assertEquals(Boolean.FALSE, container.getSecurityContext().getAllowPrivilegeEscalation());
+    assertEquals(List.of("ALL"), container.getSecurityContext().getCapabilities().getDrop());
+    assertEquals("/q/health/live", container.getLivenessProbe().getHttpGet().getPath());
+    assertEquals("/q/health/ready", container.getReadinessProbe().getHttpGet().getPath());
+    assertEquals(pod.getServiceAccountName(), one(objects, ServiceAccount.class).getMetadata().getName());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Always", "IfNotPresent", "Never"})
+  void defaultPullPolicyReachesTheOperator(String policy) {
+    assertEquals(policy, env(operator(render(Map.of("operator.defaultPullPolicy", policy))),
+        "CLAW_OPERATOR_DEFAULT_PULL_POLICY"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Sometimes", "always", "IfNotPresent "})
+  void schemaRejectsABadPullPolicy(String policy) {
+    var e = assertThrows(IllegalStateException.class, () -> render(Map.of("operator.defaultPullPolicy", policy)));
+    assertTrue(e.getMessage().contains("defaultPullPolicy"), e.getMessage());
+    assertTrue(e.getMessage().contains("Always"), e.getMessage());
+  }
+
+  @Test
+  void clusterWideRbacIsExactlyWhatTheCodeUses() {
+    List<HasMetadata> objects = render(Map.of());
+    assertEquals(OPERATOR_RULES, rules(one(objects, ClusterRole.class).getRules()));
+    ClusterRoleBinding binding = one(objects, ClusterRoleBinding.class);
+    assertEquals(one(objects, ServiceAccount.class).getMetadata().getName(), binding.getSubjects().get(0).getName());
+    assertEquals("claw-system", binding.getSubjects().get(0).getNamespace());
+    assertTrue(all(objects, Role.class).isEmpty(), "no leader-election Role unless enabled");
+  }
+
+  @Test
+  void watchedNamespacesGetRolesOnlyThere() {
+    List<HasMetadata> objects = render(Map.of("operator.watchNamespaces[0]", "team-a", "operator.watchNamespaces[1]", "team-b"));
+    assertTrue(all(objects, ClusterRole.class).isEmpty());
+    List<Role> roles = all(objects, Role.class);
+    assertEquals(Set.of("team-a", "team-b"), roles.stream().map(r -> r.getMetadata().getNamespace()).collect(Collectors.toSet()));
+    roles.forEach(role -> assertEquals(OPERATOR_RULES, rules(role.getRules())));
+    assertEquals(2, all(objects, RoleBinding.class).size());
+    assertEquals("team-a,team-b", env(operator(objects), "QUARKUS_OPERATOR_SDK_NAMESPACES"));
+  }
+
+  @Test
+  void leaderElectionAddsOnlyLeaseRights() {
+    List<HasMetadata> objects = render(Map.of("operator.leaderElection.enabled", "true", "replicaCount", "2"));
+    Role lease = one(objects, Role.class);
+    assertEquals("claw-system", lease.getMetadata().getNamespace());
+    assertEquals(Set.of("coordination.k8s.io/leases:create,get,update"), rules(lease.getRules()));
+    assertEquals("true", env(operator(objects), "CLAW_OPERATOR_LEADER_ELECTION_ENABLED"));
+    assertEquals(2, one(objects, Deployment.class).getSpec().getReplicas());
+  }
+
+  @Test
+  void operatorImageValuesAndSettingsAreWired() {
+    List<HasMetadata> objects = render(Map.of(
+        "image.repository", "registry.example.com/claw-operator", "image.tag", "1.2.3", "image.pullPolicy", "Always",
+        "imagePullSecrets[0].name", "regcred", "operator.defaultImage", "registry.example.com/claw:1",
+        "operator.logLevel", "DEBUG"));
+    Container container = operator(objects);
+    assertEquals("registry.example.com/claw-operator:1.2.3", container.getImage());
+    assertEquals("Always", container.getImagePullPolicy());
+    assertEquals("regcred", one(objects, Deployment.class).getSpec().getTemplate().getSpec().getImagePullSecrets().get(0).getName());
+    assertEquals("registry.example.com/claw:1", env(container, "CLAW_OPERATOR_DEFAULT_IMAGE"));
+    assertEquals("DEBUG", env(container, "QUARKUS_LOG_LEVEL"));
+  }
+
+  @Test
+  void chartCrdIsTheCommittedOne() throws Exception {
+    Path chartCrd = Chart.PATH.resolve("crds").resolve("clawinstances.claw.io-v1.yml");
+    var serialization = new KubernetesSerialization();
+    CustomResourceDefinition fromChart = serialization.unmarshal(Files.readString(chartCrd), CustomResourceDefinition.class);
+    CustomResourceDefinition committed = serialization.unmarshal(
+        Files.readString(Path.of("crds", "clawinstances.claw.io-v1.yml")), CustomResourceDefinition.class);
+    assertEquals(committed, fromChart);
+    assertTrue(Files.isSymbolicLink(Chart.PATH.resolve("crds")), "the chart links crds/, it keeps no copy");
+  }
+}

@@ -1,0 +1,109 @@
+package io.claw.operator.it;
+
+import static io.claw.operator.testing.Fixtures.await;
+import static io.claw.operator.testing.Fixtures.awaitPod;
+import static io.claw.operator.testing.Fixtures.awaitStatus;
+import static io.claw.operator.testing.Fixtures.instance;
+import static io.claw.operator.testing.Fixtures.kubeletReports;
+import static io.claw.operator.testing.Fixtures.newNamespace;
+import static io.claw.operator.testing.Fixtures.waiting;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.marcnuri.helm.Helm;
+
+import io.claw.operator.api.ClawInstance;
+import io.claw.operator.api.Phase;
+import io.claw.operator.api.PullPolicy;
+import io.claw.operator.api.PullPolicySource;
+import io.claw.operator.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * helm install into a real API server, then the packaged operator run as the chart's
+ * ServiceAccount with the chart's environment: proves the CRD lands from the chart, the values
+ * reach the operator, and the chart's RBAC is enough for everything the operator does.
+ */
+class HelmInstallIT {
+
+  private static final String RELEASE_NAMESPACE = "claw-system";
+
+  private static TestCluster cluster;
+  private static KubernetesClient client;
+
+  @BeforeAll
+  static void startCluster() {
+    cluster = new TestCluster("helm-install-it").withoutCrds().start();
+    client = cluster.client();
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    client.close();
+    cluster.close();
+  }
+
+  @Test
+  void installedChartRunsTheOperatorWithLeastPrivilege() throws Exception {
+    new Helm(Path.of("helm", "claw-operator")).install()
+        .withName("claw").withNamespace(RELEASE_NAMESPACE).createNamespace()
+        .withKubeConfig(cluster.kubeconfig())
+        .set("operator.defaultPullPolicy", "Always")
+        .set("operator.leaderElection.enabled", "true")
+        .call();
+
+    assertNotNull(client.apiextensions().v1().customResourceDefinitions().withName("clawinstances.claw.io").get(),
+        "the chart installs the CRD");
+    Deployment deployment = client.apps().deployments().inNamespace(RELEASE_NAMESPACE).withName("claw-claw-operator").get();
+    var podSpec = deployment.getSpec().getTemplate().getSpec();
+
+    String token = client.serviceAccounts().inNamespace(RELEASE_NAMESPACE).withName(podSpec.getServiceAccountName())
+        .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build())
+        .getStatus().getToken();
+    Map<String, String> env = new HashMap<>();
+    for (EnvVar var : podSpec.getContainers().get(0).getEnv()) {
+      // the downward API would give the Pod's namespace
+      env.put(var.getName(), var.getValue() != null ? var.getValue() : RELEASE_NAMESPACE);
+    }
+    env.put("KUBECONFIG", cluster.kubeconfigForToken("claw-operator-sa", token).toString());
+    env.put("QUARKUS_HTTP_PORT", "0");
+
+    String ns = newNamespace(client);
+    try (OperatorProcess operator = OperatorProcess.start("helm-installed", env)) {
+      client.resource(instance(ns, "app", "registry.example.com/app:1", null)).create();
+      Pod pod = awaitPod(client, ns, "app", p -> true);
+      assertEquals("Always", pod.getSpec().getContainers().get(0).getImagePullPolicy(), "value from helm --set");
+      awaitStatus(client, ns, "app", s -> s.pullPolicySource() == PullPolicySource.OPERATOR_DEFAULT);
+
+      // events: create
+      kubeletReports(client, ns, "app", waiting("ErrImagePull", "denied"));
+      awaitStatus(client, ns, "app", s -> s.phase() == Phase.ImagePullFailed);
+      await().until(() -> client.v1().events().inNamespace(ns).list().getItems().size() == 1);
+      // pods: patch (image in place), then delete + create (policy change)
+      client.resources(ClawInstance.class).inNamespace(ns).withName("app")
+          .edit(ci -> { ci.getSpec().setImage("registry.example.com/app:2"); return ci; });
+      awaitPod(client, ns, "app", p -> "registry.example.com/app:2".equals(p.getSpec().getContainers().get(0).getImage()));
+      client.resources(ClawInstance.class).inNamespace(ns).withName("app")
+          .edit(ci -> { ci.getSpec().setPullPolicy(PullPolicy.NEVER); return ci; });
+      awaitPod(client, ns, "app", p -> "Never".equals(p.getSpec().getContainers().get(0).getImagePullPolicy()));
+
+      assertNotNull(client.leases().inNamespace(RELEASE_NAMESPACE).withName("claw-operator-lease").get(),
+          "leader election holds its Lease");
+      String log = operator.output();
+      assertFalse(log.contains("Forbidden") || log.contains("forbidden"), log);
+    }
+  }
+}
