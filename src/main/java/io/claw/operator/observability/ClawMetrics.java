@@ -1,6 +1,10 @@
 package io.claw.operator.observability;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import jakarta.annotation.PreDestroy;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -10,6 +14,7 @@ import io.claw.operator.api.Phase;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -24,6 +29,7 @@ public class ClawMetrics {
   public static final String PULL_FAILURES = "claw.image.pull.failures";
 
   private final MeterRegistry registry;
+  private final List<Meter> gauges = new CopyOnWriteArrayList<>();
 
   @Inject
   public ClawMetrics(MeterRegistry registry) {
@@ -32,13 +38,24 @@ public class ClawMetrics {
 
   public void countInstancesByPhase(IndexedResourceCache<ClawInstance> instances) {
     for (Phase phase : Phase.values()) {
-      Gauge.builder(INSTANCES, instances, cache -> cache.list()
+      gauges.add(Gauge.builder(INSTANCES, instances, cache -> cache.list()
               .filter(ci -> ci.getStatus() != null && Objects.equals(ci.getStatus().phase(), phase))
               .count())
           .description("ClawInstances by phase")
           .tag("phase", phase.name())
-          .register(registry);
+          .strongReference(true)
+          .register(registry));
     }
+  }
+
+  /**
+   * The registry can outlive this operator (a restart in the same JVM, as in tests); a gauge
+   * left behind would keep reading a stopped cache and shadow the new one.
+   */
+  @PreDestroy
+  void unregisterGauges() {
+    gauges.forEach(registry::remove);
+    gauges.clear();
   }
 
   /** Called once per failure that starts, not per reconcile. */

@@ -130,7 +130,7 @@ class HelmChartTest {
     List<HasMetadata> objects = render(Map.of("operator.leaderElection.enabled", "true", "replicaCount", "2"));
     Role lease = one(objects, Role.class);
     assertEquals("claw-system", lease.getMetadata().getNamespace());
-    assertEquals(Set.of("coordination.k8s.io/leases:create,get,update"), rules(lease.getRules()));
+    assertEquals(Set.of("coordination.k8s.io/leases:create,get,patch,update"), rules(lease.getRules()));
     assertEquals("true", env(operator(objects), "CLAW_OPERATOR_LEADER_ELECTION_ENABLED"));
     assertEquals(2, one(objects, Deployment.class).getSpec().getReplicas());
   }

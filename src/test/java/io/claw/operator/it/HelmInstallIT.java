@@ -10,6 +10,7 @@ import static io.claw.operator.testing.Fixtures.waiting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -25,6 +26,7 @@ import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.Phase;
 import io.claw.operator.api.PullPolicy;
 import io.claw.operator.api.PullPolicySource;
+import io.claw.operator.testing.OperatorProcess;
 import io.claw.operator.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -104,6 +106,8 @@ class HelmInstallIT {
           "leader election holds its Lease");
       String log = operator.output();
       assertFalse(log.contains("Forbidden") || log.contains("forbidden"), log);
+      // Kubernetes sends SIGTERM and waits terminationGracePeriodSeconds (30 s) before SIGKILL.
+      assertTrue(operator.stopGracefully(20), "operator with leader election exits on SIGTERM:\n" + operator.output());
     }
   }
 }

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import io.claw.operator.api.PullPolicy;
 import io.claw.operator.api.PullPolicySource;
+import io.claw.operator.testing.OperatorProcess;
 import io.claw.operator.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;

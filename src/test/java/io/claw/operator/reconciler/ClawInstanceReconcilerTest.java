@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
@@ -243,11 +244,30 @@ class ClawInstanceReconcilerTest {
   @io.quarkus.test.common.http.TestHTTPResource("/q/metrics")
   java.net.URI metricsEndpoint;
 
+  @io.quarkus.test.common.http.TestHTTPResource("/q/health/ready")
+  java.net.URI readinessEndpoint;
+
+  @io.quarkus.test.common.http.TestHTTPResource("/q/health/live")
+  java.net.URI livenessEndpoint;
+
+  @Test
+  void healthEndpointsReportUpForTheProbes() throws Exception {
+    for (java.net.URI endpoint : List.of(readinessEndpoint, livenessEndpoint)) {
+      String body = get(endpoint);
+      assertTrue(body.contains("\"status\": \"UP\""), endpoint + ": " + body);
+    }
+    assertTrue(get(readinessEndpoint).contains("clawinstance"), "the operator's own readiness check is included");
+  }
+
   private String scrapeMetrics() throws Exception {
+    return get(metricsEndpoint);
+  }
+
+  private static String get(java.net.URI uri) throws Exception {
     var http = java.net.http.HttpClient.newHttpClient();
-    var response = http.send(java.net.http.HttpRequest.newBuilder(metricsEndpoint).build(),
+    var response = http.send(java.net.http.HttpRequest.newBuilder(uri).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, response.statusCode());
+    assertEquals(200, response.statusCode(), uri + ": " + response.body());
     return response.body();
   }
 

@@ -1,4 +1,4 @@
-package io.claw.operator.it;
+package io.claw.operator.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The packaged operator (target/quarkus-app), run as users run it: java -jar with env vars. */
-final class OperatorProcess implements AutoCloseable {
+public final class OperatorProcess implements AutoCloseable {
 
   private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
 
@@ -22,7 +22,7 @@ final class OperatorProcess implements AutoCloseable {
     this.log = log;
   }
 
-  static OperatorProcess start(String name, Map<String, String> env) {
+  public static OperatorProcess start(String name, Map<String, String> env) {
     Path log = Path.of("target", "operator-process", name + ".log");
     try {
       Files.createDirectories(log.getParent());
@@ -37,19 +37,29 @@ final class OperatorProcess implements AutoCloseable {
   }
 
   /** Waits for the process to end by itself; returns its exit code. */
-  int awaitExit(long seconds) throws InterruptedException {
+  public int awaitExit(long seconds) throws InterruptedException {
     if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
       throw new AssertionError("operator still running after " + seconds + " s; log:\n" + output());
     }
     return process.exitValue();
   }
 
-  String output() {
+  public Path log() {
+    return log;
+  }
+
+  public String output() {
     try {
       return Files.readString(log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Sends SIGTERM, as Kubernetes does; true when the operator then exits by itself in time. */
+  public boolean stopGracefully(long seconds) throws InterruptedException {
+    process.destroy();
+    return process.waitFor(seconds, TimeUnit.SECONDS);
   }
 
   @Override

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs claw-operator against an embedded control plane (a real kube-apiserver + etcd, the same
+# the tests use) on a machine with no Kubernetes cluster and no Docker. Operator settings are
+# taken from CLAW_OPERATOR_* environment variables, e.g.
+#   CLAW_OPERATOR_DEFAULT_PULL_POLICY=Always hack/run-local.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash hack/provision-kube-api-test.sh
+./mvnw -q -B package -DskipTests
+./mvnw -q -B test-compile exec:java \
+  -Dexec.mainClass=io.claw.operator.local.LocalRun -Dexec.classpathScope=test
