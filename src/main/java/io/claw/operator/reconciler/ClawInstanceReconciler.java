@@ -31,6 +31,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -63,8 +64,7 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
   }
 
   @Override
-  public List<EventSource<?, ClawInstance>> prepareEventSources(
-      io.javaoperatorsdk.operator.api.reconciler.EventSourceContext<ClawInstance> context) {
+  public List<EventSource<?, ClawInstance>> prepareEventSources(EventSourceContext<ClawInstance> context) {
     var configuration = InformerEventSourceConfiguration.from(Pod.class, ClawInstance.class)
         .withLabelSelector(Labels.MANAGED_SELECTOR)
         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ClawInstance.class))
@@ -150,7 +150,7 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
         throw e;
       }
       Pod existing = context.getClient().pods().inNamespace(desired.getMetadata().getNamespace())
-          .withName(name(desired)).get();
+          .withName(desired.getMetadata().getName()).get();
       if (existing != null && isControlledBy(existing, instance)) {
         // Our own Pod, not yet in the informer cache; its event will follow.
         return new Observation(instance, policy, image, PodState.PRESENT, existing);
@@ -177,6 +177,7 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
         .anyMatch(uid -> Objects.equals(uid, owner.getMetadata().getUid()));
   }
 
+  /** namespace/name, for log lines. */
   private static String name(Pod pod) {
     return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
   }
