@@ -1,5 +1,6 @@
 package io.claw.operator.it;
 
+import static io.claw.operator.testing.Fixtures.await;
 import static io.claw.operator.testing.Fixtures.awaitPod;
 import static io.claw.operator.testing.Fixtures.awaitStatus;
 import static io.claw.operator.testing.Fixtures.instance;
@@ -47,6 +48,23 @@ class OperatorProcessIT {
         "CLAW_OPERATOR_DEFAULT_PULL_POLICY", defaultPullPolicy,
         "CLAW_OPERATOR_DEFAULT_IMAGE", defaultImage,
         "QUARKUS_HTTP_PORT", "0");
+  }
+
+  @Test
+  void watchedNamespacesLimitWhatTheOperatorServes() throws Exception {
+    String watched = newNamespace(client);
+    String other = newNamespace(client);
+    Map<String, String> env = new java.util.HashMap<>(env("IfNotPresent", "nginx:1.27"));
+    // what the Helm chart sets from operator.watchNamespaces
+    env.put("QUARKUS_OPERATOR_SDK_NAMESPACES", watched);
+    try (OperatorProcess operator = OperatorProcess.start("watch-one-namespace", env)) {
+      client.resource(instance(other, "ignored", null, null)).create();
+      client.resource(instance(watched, "served", null, null)).create();
+      awaitPod(client, watched, "served", p -> true);
+      await().during(java.time.Duration.ofSeconds(2)).until(
+          () -> client.pods().inNamespace(other).withName("ignored").get() == null);
+      assertTrue(operator.output().contains(watched), operator.output());
+    }
   }
 
   @ParameterizedTest
