@@ -104,6 +104,10 @@ class HelmInstallIT {
 
       assertNotNull(client.leases().inNamespace(RELEASE_NAMESPACE).withName("claw-operator-lease").get(),
           "leader election holds its Lease");
+      String metrics = operator.get("/q/metrics");
+      assertTrue(metrics.contains("reconciliations_started_total{controller_name=\"clawinstance\"}"),
+          "JOSDK's reconcile metrics in the packaged operator:\n" + metrics);
+      assertTrue(metrics.contains("claw_image_pull_failures_total{reason=\"ErrImagePull\"} 1.0"), metrics);
       String log = operator.output();
       assertFalse(log.contains("Forbidden") || log.contains("forbidden"), log);
       // Kubernetes sends SIGTERM and waits terminationGracePeriodSeconds (30 s) before SIGKILL.

@@ -44,6 +44,44 @@ public final class OperatorProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** The HTTP port the operator logs once started (it is run with QUARKUS_HTTP_PORT=0). */
+  public int httpPort() {
+    java.util.regex.Pattern listening = java.util.regex.Pattern.compile("Listening on: http://[^:]+:(\\d+)");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      var matcher = listening.matcher(output());
+      if (matcher.find()) {
+        return Integer.parseInt(matcher.group(1));
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new AssertionError("the operator did not start listening; log:\n" + output());
+  }
+
+  /** GET of a path on the operator's HTTP port, e.g. /q/metrics. */
+  public String get(String path) {
+    try {
+      var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + httpPort() + path))
+          .timeout(java.time.Duration.ofSeconds(10)).build();
+      return java.net.http.HttpClient.newHttpClient()
+          .send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
   public Path log() {
     return log;
   }

@@ -1,0 +1,260 @@
+package io.claw.operator.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
+
+import io.claw.operator.api.ClawInstance;
+import io.claw.operator.testing.Fixtures;
+import io.claw.operator.testing.OperatorProcess;
+import io.claw.operator.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+
+/**
+ * Measures the packaged operator against the real kube-apiserver + etcd the tests use, side by
+ * side with a plain client, in one run. Started by hack/benchmark.sh; prints a table and writes
+ * it to target/benchmark/results.md.
+ */
+public final class Benchmark {
+
+  private static final int CLIENT_THREADS = 8;
+  private static final Duration DEADLINE = Duration.ofMinutes(5);
+  private static final Duration QUIET_WINDOW = Duration.ofSeconds(10);
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final KubernetesClient client;
+  private final URI metrics;
+  private final OperatorProcess operator;
+  private final ExecutorService pool = Executors.newFixedThreadPool(CLIENT_THREADS);
+
+  private Benchmark(KubernetesClient client, URI metrics, OperatorProcess operator) {
+    this.client = client;
+    this.metrics = metrics;
+    this.operator = operator;
+  }
+
+  record Result(int n, double baselineSeconds, double operatorSeconds, double p50Millis, double p99Millis,
+      long quietWrites, long quietReconciles, double heapMiB, double rssMiB) {
+  }
+
+  public static void main(String[] args) throws Exception {
+    int[] sizes = Arrays.stream(System.getProperty("claw.bench.sizes", "100,1000").split(","))
+        .mapToInt(Integer::parseInt).toArray();
+    List<Result> results = new ArrayList<>();
+    try (TestCluster cluster = new TestCluster("benchmark").start();
+        KubernetesClient client = cluster.client();
+        OperatorProcess operator = OperatorProcess.start("benchmark", Map.of(
+            "KUBECONFIG", cluster.kubeconfig().toString(),
+            "QUARKUS_HTTP_PORT", "0"))) {
+      Benchmark benchmark = new Benchmark(client, URI.create("http://localhost:" + operator.httpPort() + "/q/metrics"),
+          operator);
+      for (int n : sizes) {
+        results.add(benchmark.run(n));
+      }
+      benchmark.pool.shutdownNow();
+    }
+    String table = table(results);
+    System.out.println(table);
+    Path out = Path.of("target", "benchmark", "results.md");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, table);
+    System.out.println("written to " + out.toAbsolutePath());
+    System.exit(0);
+  }
+
+  private Result run(int n) throws Exception {
+    double baseline = seconds(() -> createPodsDirectly(n));
+    String ns = Fixtures.newNamespace(client);
+    double withOperator = seconds(() -> createInstancesAndAwaitPodsAndStatus(ns, n));
+    double[] latencies = pullFailureLatencies(ns, n);
+    long[] quiet = quietResync(ns, n);
+    double[] memory = memory();
+    return new Result(n, baseline, withOperator, percentile(latencies, 50), percentile(latencies, 99),
+        quiet[0], quiet[1], memory[0], memory[1]);
+  }
+
+  /** Baseline: the same number of Pods, created with the same client and concurrency. */
+  private void createPodsDirectly(int n) {
+    String ns = Fixtures.newNamespace(client);
+    parallel(n, i -> client.pods().inNamespace(ns).resource(new PodBuilder()
+        .withNewMetadata().withName("pod-" + i).endMetadata()
+        .withNewSpec().addNewContainer().withName("claw").withImage("nginx:1.27").withImagePullPolicy("IfNotPresent")
+        .endContainer().endSpec().build()).create());
+    awaitTrue(() -> client.pods().inNamespace(ns).list().getItems().size() == n);
+  }
+
+  private void createInstancesAndAwaitPodsAndStatus(String ns, int n) {
+    parallel(n, i -> client.resource(Fixtures.instance(ns, "claw-" + i, "nginx:1.27", null)).create());
+    awaitTrue(() -> client.pods().inNamespace(ns).list().getItems().size() == n
+        && client.resources(ClawInstance.class).inNamespace(ns).list().getItems().stream()
+            .filter(ci -> ci.getStatus() != null && ci.getStatus().pullPolicy() != null).count() == n);
+  }
+
+  /** Per instance: from the kubelet-style status write to the instance's status showing it. */
+  private double[] pullFailureLatencies(String ns, int n) throws Exception {
+    Map<String, Instant> written = new ConcurrentHashMap<>();
+    Map<String, Instant> seen = new ConcurrentHashMap<>();
+    try (Watch watch = client.resources(ClawInstance.class).inNamespace(ns).watch(new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, ClawInstance ci) {
+        if (ci.getStatus() != null && ci.getStatus().pullFailureReason() != null) {
+          seen.putIfAbsent(ci.getMetadata().getName(), Instant.now());
+        }
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {
+      }
+    })) {
+      parallel(n, i -> {
+        String name = "claw-" + i;
+        Fixtures.kubeletReports(client, ns, name, Fixtures.waiting("ImagePullBackOff", "Back-off pulling image"));
+        // the change exists once the API server has accepted it
+        written.put(name, Instant.now());
+      });
+      awaitTrue(() -> seen.size() == n);
+    }
+    return written.keySet().stream()
+        .mapToDouble(name -> Duration.between(written.get(name), seen.get(name)).toNanos() / 1e6)
+        .sorted().toArray();
+  }
+
+  /**
+   * Touches every Pod (a label: nothing the status depends on), which makes the operator
+   * reconcile every instance, and counts the writes to instances that follow. Returns
+   * {instance writes, reconciles}.
+   */
+  private long[] quietResync(String ns, int n) throws Exception {
+    AtomicInteger writes = new AtomicInteger();
+    double reconcilesBefore = scrape("reconciliations_started_total{controller_name=\"clawinstance\"}");
+    try (Watch watch = client.resources(ClawInstance.class).inNamespace(ns)
+        .withResourceVersion(client.resources(ClawInstance.class).inNamespace(ns).list().getMetadata().getResourceVersion())
+        .watch(new Watcher<>() {
+          @Override
+          public void eventReceived(Action action, ClawInstance ci) {
+            writes.incrementAndGet();
+          }
+
+          @Override
+          public void onClose(WatcherException cause) {
+          }
+        })) {
+      parallel(n, i -> client.pods().inNamespace(ns).withName("claw-" + i)
+          .edit(p -> new PodBuilder(p).editMetadata().addToLabels("touched", "yes").endMetadata().build()));
+      awaitTrue(() -> scrape("reconciliations_started_total{controller_name=\"clawinstance\"}") - reconcilesBefore >= n);
+      Thread.sleep(QUIET_WINDOW.toMillis());
+    }
+    return new long[] {writes.get(),
+        (long) (scrape("reconciliations_started_total{controller_name=\"clawinstance\"}") - reconcilesBefore)};
+  }
+
+  /** {live heap after a full GC, resident set size}, in MiB. */
+  private double[] memory() throws Exception {
+    new ProcessBuilder("jcmd", String.valueOf(operator.pid()), "GC.run").redirectErrorStream(true).start()
+        .waitFor(60, TimeUnit.SECONDS);
+    double heap = scrapeSum("jvm_memory_used_bytes{area=\"heap\"") / (1024 * 1024);
+    double rss = Files.readAllLines(Path.of("/proc", String.valueOf(operator.pid()), "status")).stream()
+        .filter(l -> l.startsWith("VmRSS:")).findFirst()
+        .map(l -> Double.parseDouble(l.replaceAll("[^0-9]", "")) / 1024).orElse(Double.NaN);
+    return new double[] {heap, rss};
+  }
+
+  private double scrape(String series) {
+    return get().lines().filter(l -> l.startsWith(series + " ")).findFirst()
+        .map(l -> Double.parseDouble(l.substring(series.length()).trim())).orElse(0.0);
+  }
+
+  private double scrapeSum(String seriesPrefix) {
+    return get().lines().filter(l -> l.startsWith(seriesPrefix))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
+  private String get() {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void parallel(int n, IntConsumer task) {
+    var futures = IntStream.range(0, n).mapToObj(i -> pool.submit(() -> task.accept(i))).toList();
+    for (var future : futures) {
+      try {
+        future.get();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private static void awaitTrue(BooleanSupplier condition) {
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("benchmark step did not finish within " + DEADLINE);
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private static double seconds(Runnable step) {
+    long start = System.nanoTime();
+    step.run();
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  private static double percentile(double[] sorted, int p) {
+    int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+  }
+
+  static String table(List<Result> results) {
+    StringBuilder out = new StringBuilder();
+    out.append("claw-operator benchmark, ").append(Instant.now()).append('\n');
+    out.append("machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
+        .append(System.getProperty("java.version")).append(", kube-apiserver from ~/.kubeapitest\n\n");
+    out.append("| N | baseline: Pods created directly (s) | operator: instances to Pods + status (s) | ratio (goal <= 1.3) "
+        + "| pull failure to status p50 (ms) | p99 (ms, goal < 500) | writes in quiet resync (goal 0) | reconciles in it "
+        + "| live heap (MiB, goal < 256) | RSS (MiB) |\n");
+    out.append("|---|---|---|---|---|---|---|---|---|---|\n");
+    for (Result r : results) {
+      out.append(String.format("| %d | %.2f | %.2f | %.2f | %.0f | %.0f | %d | %d | %.0f | %.0f |%n", r.n(),
+          r.baselineSeconds(), r.operatorSeconds(), r.operatorSeconds() / r.baselineSeconds(), r.p50Millis(),
+          r.p99Millis(), r.quietWrites(), r.quietReconciles(), r.heapMiB(), r.rssMiB()));
+    }
+    return out.toString();
+  }
+}
