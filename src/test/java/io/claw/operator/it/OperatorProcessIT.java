@@ -67,6 +67,37 @@ class OperatorProcessIT {
     }
   }
 
+  @Test
+  void killedMidwayThrough200InstancesAndRestartedLeavesExactlyOnePodEach() throws Exception {
+    String ns = newNamespace(client);
+    int n = 200;
+    try (OperatorProcess first = OperatorProcess.start("killed-midway", env("IfNotPresent", "nginx:1.27"))) {
+      java.util.stream.IntStream.range(0, n).parallel()
+          .forEach(i -> client.resource(instance(ns, "claw-" + i, null, null)).create());
+      await().until(() -> client.pods().inNamespace(ns).list().getItems().size() >= n / 4);
+      first.kill();
+    }
+    int podsAtKill = client.pods().inNamespace(ns).list().getItems().size();
+
+    try (OperatorProcess second = OperatorProcess.start("restarted", env("IfNotPresent", "nginx:1.27"))) {
+      await().atMost(java.time.Duration.ofMinutes(2)).until(() -> client.resources(io.claw.operator.api.ClawInstance.class)
+          .inNamespace(ns).list().getItems().stream()
+          .filter(ci -> ci.getStatus() != null && ci.getStatus().podName() != null
+              && ci.getStatus().pullPolicy() == PullPolicy.IF_NOT_PRESENT)
+          .count() == n);
+      var pods = client.pods().inNamespace(ns).list().getItems();
+      assertEquals(n, pods.size(), "exactly one Pod per instance (" + podsAtKill + " existed at the kill)");
+      var instances = client.resources(io.claw.operator.api.ClawInstance.class).inNamespace(ns).list().getItems();
+      for (var ci : instances) {
+        Pod pod = pods.stream().filter(p -> p.getMetadata().getName().equals(ci.getMetadata().getName()))
+            .findFirst().orElseThrow(() -> new AssertionError("no Pod for " + ci.getMetadata().getName()));
+        assertEquals(ci.getMetadata().getUid(), pod.getMetadata().getOwnerReferences().get(0).getUid());
+        assertEquals(1L, ci.getStatus().observedGeneration());
+      }
+      System.out.printf("killed with %d of %d Pods created; after the restart: %d Pods%n", podsAtKill, n, pods.size());
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"Sometimes", "always ", "Always ", "always", ""})
   void badDefaultPullPolicyStopsTheOperatorAtStartup(String value) throws Exception {

@@ -94,6 +94,11 @@ public final class OperatorProcess implements AutoCloseable {
     }
   }
 
+  /** SIGKILL: the operator gets no chance to finish anything (a node failure, an OOM kill). */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
+  }
+
   /** Sends SIGTERM, as Kubernetes does; true when the operator then exits by itself in time. */
   public boolean stopGracefully(long seconds) throws InterruptedException {
     process.destroy();
