@@ -1,10 +1,5 @@
 package io.claw.operator.bench;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
+
+import org.awaitility.Awaitility;
 
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.testing.Fixtures;
@@ -43,16 +40,13 @@ public final class Benchmark {
   private static final int CLIENT_THREADS = 8;
   private static final Duration DEADLINE = Duration.ofMinutes(5);
   private static final Duration QUIET_WINDOW = Duration.ofSeconds(10);
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final KubernetesClient client;
-  private final URI metrics;
   private final OperatorProcess operator;
   private final ExecutorService pool = Executors.newFixedThreadPool(CLIENT_THREADS);
 
-  private Benchmark(KubernetesClient client, URI metrics, OperatorProcess operator) {
+  private Benchmark(KubernetesClient client, OperatorProcess operator) {
     this.client = client;
-    this.metrics = metrics;
     this.operator = operator;
   }
 
@@ -69,8 +63,7 @@ public final class Benchmark {
         OperatorProcess operator = OperatorProcess.start("benchmark", Map.of(
             "KUBECONFIG", cluster.kubeconfig().toString(),
             "QUARKUS_HTTP_PORT", "0"))) {
-      Benchmark benchmark = new Benchmark(client, URI.create("http://localhost:" + operator.httpPort() + "/q/metrics"),
-          operator);
+      Benchmark benchmark = new Benchmark(client, operator);
       for (int n : sizes) {
         results.add(benchmark.run(n));
       }
@@ -183,25 +176,13 @@ public final class Benchmark {
   }
 
   private double scrape(String series) {
-    return get().lines().filter(l -> l.startsWith(series + " ")).findFirst()
+    return operator.get("/q/metrics").lines().filter(l -> l.startsWith(series + " ")).findFirst()
         .map(l -> Double.parseDouble(l.substring(series.length()).trim())).orElse(0.0);
   }
 
   private double scrapeSum(String seriesPrefix) {
-    return get().lines().filter(l -> l.startsWith(seriesPrefix))
+    return operator.get("/q/metrics").lines().filter(l -> l.startsWith(seriesPrefix))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-  }
-
-  private String get() {
-    try {
-      return HTTP.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   private void parallel(int n, IntConsumer task) {
@@ -220,18 +201,7 @@ public final class Benchmark {
    * operator is being measured on (adds at most 0.2 s to a step).
    */
   private static void awaitTrue(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("benchmark step did not finish within " + DEADLINE);
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
+    Awaitility.await().atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(condition::getAsBoolean);
   }
 
   private static double seconds(Runnable step) {
