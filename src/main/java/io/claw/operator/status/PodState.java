@@ -2,8 +2,6 @@ package io.claw.operator.status;
 
 /** What the reconciler found, or did, about the instance's Pod in this pass. */
 public enum PodState {
-  /** No Pod yet: it has just been created, or is about to be. */
-  MISSING,
   /** The Pod is there and built from the current inputs. */
   PRESENT,
   /** The Pod is being deleted so that one with new immutable fields can take its place. */

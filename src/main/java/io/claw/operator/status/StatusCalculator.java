@@ -94,7 +94,6 @@ public final class StatusCalculator {
       case NAME_CONFLICT -> Assessment.notReady(Phase.Failed, "PodNameConflict",
           "A Pod named " + podName + " already exists and is not managed by this ClawInstance; "
               + "delete or rename that Pod");
-      case MISSING -> Assessment.notReady(Phase.Pending, "PodCreating", "Creating Pod " + podName);
       case REPLACING -> Assessment.notReady(Phase.Pending, "PodReplacing",
           "Replacing Pod " + podName + ": its pull policy, pull secrets, env, resources or port changed, "
               + "which a running Pod cannot take");
