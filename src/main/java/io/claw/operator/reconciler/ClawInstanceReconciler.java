@@ -110,13 +110,6 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
   private Observation reconcilePod(ClawInstance instance, Context<ClawInstance> context, Pod desired,
       EffectivePullPolicy policy, String image) {
     Optional<Pod> live = context.getSecondaryResource(Pod.class);
-
-    if (live.isPresent() && !isControlledBy(live.get(), instance)) {
-      // Left over from a deleted instance of the same name: ours by label, but orphaned.
-      LOG.infof("Deleting Pod %s left over from an earlier ClawInstance of that name", name(desired));
-      context.getClient().resource(live.get()).delete();
-      return new Observation(instance, policy, image, PodState.REPLACING, live.get());
-    }
     if (live.isEmpty()) {
       return create(instance, context, desired, policy, image);
     }
@@ -125,8 +118,11 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
       // Its deletion event triggers the next reconcile, which creates the replacement.
       return new Observation(instance, policy, image, PodState.REPLACING, pod);
     }
-    if (ClawPod.needsRecreate(pod, desired)) {
-      LOG.infof("Recreating Pod %s: fields that a live Pod cannot change differ (pull policy %s)",
+    // Ours by label but not by owner: left over from a deleted instance of the same name.
+    boolean orphaned = !isControlledBy(pod, instance);
+    if (orphaned || ClawPod.needsRecreate(pod, desired)) {
+      LOG.infof(orphaned ? "Replacing Pod %s left over from an earlier ClawInstance of that name"
+          : "Recreating Pod %s: fields that a live Pod cannot change differ (pull policy %s)",
           name(desired), policy.policy());
       context.getClient().resource(pod).delete();
       return new Observation(instance, policy, image, PodState.REPLACING, pod);
