@@ -39,7 +39,7 @@ public record PullFailure(String container, String reason, String message) {
         .findFirst();
   }
 
-  static Optional<ContainerStateWaiting> waiting(ContainerStatus cs) {
+  private static Optional<ContainerStateWaiting> waiting(ContainerStatus cs) {
     return Optional.ofNullable(cs.getState()).map(s -> s.getWaiting());
   }
 
