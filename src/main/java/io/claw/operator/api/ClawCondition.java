@@ -9,7 +9,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ClawCondition(
-    @JsonPropertyDescription("Condition type: Ready or ImagePullFailed.") String type,
+    @JsonPropertyDescription("Condition type: Ready, ImagePullFailed, or PullSecretsFound "
+        + "(only when spec.imagePullSecrets is set and the operator checks them).") String type,
     @JsonPropertyDescription("True, False or Unknown.") String status,
     @JsonPropertyDescription("One-word, CamelCase reason; for image pull failures the kubelet's own reason.") String reason,
     @JsonPropertyDescription("Human-readable detail.") String message,
@@ -18,6 +19,7 @@ public record ClawCondition(
 
   public static final String READY = "Ready";
   public static final String IMAGE_PULL_FAILED = "ImagePullFailed";
+  public static final String PULL_SECRETS_FOUND = "PullSecretsFound";
 
   public static final String TRUE = "True";
   public static final String FALSE = "False";

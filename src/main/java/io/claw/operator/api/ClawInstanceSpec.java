@@ -9,15 +9,18 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class ClawInstanceSpec {
 
-  @JsonPropertyDescription("Container image to run, e.g. registry.example.com/team/app:1.4. "
+  @JsonPropertyDescription("Container image to run, e.g. registry.example.com/team/app:1.4 or "
+      + "app@sha256:<digest>: [registry[:port]/]path[:tag][@digest], path in lower case. "
       + "When absent, the operator's default image (claw.operator.default-image) is used.")
-  @Pattern("^\\S+$")
+  @Pattern(ImageReference.PATTERN)
+  @Size(max = ImageReference.MAX_LENGTH)
   private String image;
 
   @JsonPropertyDescription("Image pull policy for this instance: Always, IfNotPresent or Never. "

@@ -18,6 +18,7 @@ public interface ClawOperatorConfig {
 
   String DEFAULT_PULL_POLICY = "claw.operator.default-pull-policy";
   String DEFAULT_IMAGE = "claw.operator.default-image";
+  String CHECK_PULL_SECRETS = "claw.operator.check-pull-secrets";
 
   /**
    * Pull policy for instances that do not set spec.pullPolicy. IfNotPresent by default: safe
@@ -30,6 +31,13 @@ public interface ClawOperatorConfig {
   /** Image for instances that do not set spec.image. No built-in default. */
   @WithConverter(ImageConverter.class)
   Optional<String> defaultImage();
+
+  /**
+   * Whether to look up the Secrets named in spec.imagePullSecrets and say in the status which
+   * are missing. Needs permission to get Secrets; without it the check reports Unknown.
+   */
+  @WithDefault("true")
+  boolean checkPullSecrets();
 
   LeaderElection leaderElection();
 

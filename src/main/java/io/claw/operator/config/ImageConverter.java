@@ -2,14 +2,17 @@ package io.claw.operator.config;
 
 import org.eclipse.microprofile.config.spi.Converter;
 
-/** Rejects image references with blanks in them, which no registry accepts. */
+import io.claw.operator.api.ImageReference;
+
+/** Holds the default image to the same reference grammar as spec.image in the CRD. */
 public class ImageConverter implements Converter<String> {
 
   @Override
   public String convert(String value) {
-    if (value.isEmpty() || value.chars().anyMatch(Character::isWhitespace)) {
+    if (!ImageReference.isValid(value)) {
       throw new IllegalArgumentException("Invalid " + ClawOperatorConfig.DEFAULT_IMAGE
-          + " (env CLAW_OPERATOR_DEFAULT_IMAGE): '" + value + "'. An image reference has no blanks, "
+          + " (env CLAW_OPERATOR_DEFAULT_IMAGE): '" + value + "'. Expected an image reference "
+          + "[registry[:port]/]path[:tag][@digest] with a lower-case path and no blanks, "
           + "e.g. registry.example.com/team/app:1.4.");
     }
     return value;

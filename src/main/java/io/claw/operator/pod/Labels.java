@@ -7,6 +7,7 @@ import java.util.HexFormat;
 import java.util.Map;
 
 import io.claw.operator.api.ClawInstance;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 
 /** The labels and annotations the operator puts on what it owns. One place, shared by all. */
 public final class Labels {
@@ -35,6 +36,11 @@ public final class Labels {
         MANAGED_BY, MANAGED_BY_VALUE,
         NAME, NAME_VALUE,
         INSTANCE, labelValue(instance.getMetadata().getName()));
+  }
+
+  public static boolean hasAll(HasMetadata resource, Map<String, String> labels) {
+    Map<String, String> present = resource.getMetadata().getLabels();
+    return present != null && present.entrySet().containsAll(labels.entrySet());
   }
 
   /**

@@ -21,6 +21,7 @@ import io.claw.operator.pod.ClawPod;
 import io.claw.operator.pod.Labels;
 import io.claw.operator.status.Observation;
 import io.claw.operator.status.PodState;
+import io.claw.operator.status.PullSecrets;
 import io.claw.operator.status.StatusCalculator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -43,18 +44,21 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
  * and reports in the instance's status how that Pod is doing. Pod events trigger a reconcile,
  * so a kubelet status change shows up in the instance's status right away.
  */
-@ControllerConfiguration(name = ClawInstanceReconciler.NAME)
+// Not generation-aware: a status edited by someone else is put right at once. Our own status
+// patches come back as events too; they reconcile to the same status and write nothing.
+@ControllerConfiguration(name = ClawInstanceReconciler.NAME, generationAwareEventProcessing = false)
 public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
 
   public static final String NAME = "clawinstance";
 
   private static final Logger LOG = Logger.getLogger(ClawInstanceReconciler.class);
-  /** A foreign Pod holding our name sends us no events; look again now and then. */
-  private static final Duration NAME_CONFLICT_RECHECK = Duration.ofSeconds(30);
+  /** A foreign Pod holding our name, or a Secret yet to be created, sends us no events: look again now and then. */
+  private static final Duration RECHECK = Duration.ofSeconds(30);
 
   private final ClawOperatorConfig config;
   private final ClawMetrics metrics;
   private final Clock clock = Clock.systemUTC();
+  private final PullSecretCheck pullSecretCheck = new PullSecretCheck();
   private InformerEventSource<Pod, ClawInstance> pods;
 
   @Inject
@@ -82,6 +86,10 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
     Observation observed = image == null
         ? new Observation(instance, policy, null, PodState.NO_IMAGE, null)
         : reconcilePod(instance, context, ClawPod.desired(instance, image, policy.policy()), policy, image);
+    if (image != null && config.checkPullSecrets()) {
+      observed = observed.withPullSecrets(pullSecretCheck.check(context.getClient(),
+          instance.getMetadata().getNamespace(), instance.getSpec().getImagePullSecrets()));
+    }
 
     Instant now = clock.instant();
     ClawInstanceStatus status = StatusCalculator.compute(observed, now);
@@ -91,8 +99,9 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
       instance.setStatus(status);
       control = UpdateControl.patchStatus(instance);
     }
-    if (observed.podState() == PodState.NAME_CONFLICT) {
-      control.rescheduleAfter(NAME_CONFLICT_RECHECK);
+    if (observed.podState() == PodState.NAME_CONFLICT
+        || observed.pullSecrets().result() == PullSecrets.Result.MISSING) {
+      control.rescheduleAfter(RECHECK);
     }
     return control;
   }
@@ -148,7 +157,13 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
       Pod existing = context.getClient().pods().inNamespace(desired.getMetadata().getNamespace())
           .withName(desired.getMetadata().getName()).get();
       if (existing != null && isControlledBy(existing, instance)) {
-        // Our own Pod, not yet in the informer cache; its event will follow.
+        // Our own Pod but not in the informer cache: the cache lags (its event will follow), or
+        // someone removed the labels the informer selects on, so put them back.
+        if (!Labels.hasAll(existing, desired.getMetadata().getLabels())) {
+          LOG.infof("Restoring the labels of Pod %s", name(desired));
+          existing = context.resourceOperations().jsonPatch(existing, current -> new PodBuilder(current)
+              .editMetadata().addToLabels(desired.getMetadata().getLabels()).endMetadata().build());
+        }
         return new Observation(instance, policy, image, PodState.PRESENT, existing);
       }
       LOG.warnf("Cannot create Pod %s: a Pod of that name exists and is not managed by this ClawInstance",

@@ -11,5 +11,13 @@ import io.fabric8.kubernetes.api.model.Pod;
  * @param pod the live Pod in states PRESENT and REPLACING; null otherwise
  */
 public record Observation(ClawInstance instance, EffectivePullPolicy pullPolicy, String image,
-    PodState podState, Pod pod) {
+    PodState podState, Pod pod, PullSecrets pullSecrets) {
+
+  public Observation(ClawInstance instance, EffectivePullPolicy pullPolicy, String image, PodState podState, Pod pod) {
+    this(instance, pullPolicy, image, podState, pod, PullSecrets.NOT_CHECKED);
+  }
+
+  public Observation withPullSecrets(PullSecrets checked) {
+    return new Observation(instance, pullPolicy, image, podState, pod, checked);
+  }
 }

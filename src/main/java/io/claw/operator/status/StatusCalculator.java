@@ -29,13 +29,17 @@ public final class StatusCalculator {
   public static ClawInstanceStatus compute(Observation observed, Instant now) {
     ClawInstanceStatus previous = observed.instance().getStatus();
     Long generation = observed.instance().getMetadata().getGeneration();
-    Assessment verdict = assess(observed, previous);
+    Assessment verdict = withMissingSecrets(assess(observed, previous), observed);
 
     ClawCondition ready = new ClawCondition(ClawCondition.READY,
         verdict.ready() ? ClawCondition.TRUE : ClawCondition.FALSE,
         verdict.reason(), verdict.message(), null, generation);
     ClawCondition pull = pullCondition(verdict, generation);
     List<ClawCondition> previousConditions = previous == null ? null : previous.conditions();
+    List<ClawCondition> conditions = Stream.concat(Stream.of(ready, pull),
+            pullSecretsCondition(observed, generation).stream())
+        .map(c -> Conditions.withTransitionTime(c, previousConditions, now))
+        .toList();
 
     String podName = observed.podState() == PodState.NO_IMAGE ? null : ClawPod.podName(observed.instance());
     return new ClawInstanceStatus(
@@ -48,8 +52,7 @@ public final class StatusCalculator {
         verdict.pullFailure() == null ? null : verdict.pullFailure().reason(),
         podName,
         generation,
-        List.of(Conditions.withTransitionTime(ready, previousConditions, now),
-            Conditions.withTransitionTime(pull, previousConditions, now)));
+        conditions);
   }
 
   /**
@@ -64,12 +67,42 @@ public final class StatusCalculator {
         new ClawCondition(ClawCondition.READY, ClawCondition.FALSE, "ReconcileError", message, null, generation),
         previousConditions, now);
     List<ClawCondition> conditions = previous == null ? List.of(ready)
-        : Stream.concat(Stream.of(ready), previous.condition(ClawCondition.IMAGE_PULL_FAILED).stream()).toList();
+        : Stream.concat(Stream.of(ready),
+            previous.conditions().stream().filter(c -> !ClawCondition.READY.equals(c.type()))).toList();
     return previous == null
         ? new ClawInstanceStatus(Phase.Failed, message, null, null, null, null, null, null, generation, conditions)
         : new ClawInstanceStatus(Phase.Failed, message, previous.pullPolicy(), previous.pullPolicySource(),
             previous.image(), previous.imageID(), previous.pullFailureReason(), previous.podName(), generation,
             conditions);
+  }
+
+  /** A missing pull secret is the likely cause of whatever keeps the instance from running: say so. */
+  private static Assessment withMissingSecrets(Assessment verdict, Observation observed) {
+    if (verdict.ready() || observed.pullSecrets().result() != PullSecrets.Result.MISSING) {
+      return verdict;
+    }
+    return new Assessment(verdict.phase(), false, verdict.reason(),
+        verdict.message().replaceFirst("\\.?$", ". ") + missingSecretsMessage(observed), verdict.pullFailure(),
+        verdict.imageID());
+  }
+
+  private static String missingSecretsMessage(Observation observed) {
+    return "Pull secret(s) not found in namespace " + observed.instance().getMetadata().getNamespace() + ": "
+        + String.join(", ", observed.pullSecrets().missing());
+  }
+
+  private static Optional<ClawCondition> pullSecretsCondition(Observation observed, Long generation) {
+    return Optional.ofNullable(switch (observed.pullSecrets().result()) {
+      case NOT_CHECKED -> null;
+      case FOUND -> new ClawCondition(ClawCondition.PULL_SECRETS_FOUND, ClawCondition.TRUE, "Found",
+          "Every Secret in spec.imagePullSecrets exists", null, generation);
+      case MISSING -> new ClawCondition(ClawCondition.PULL_SECRETS_FOUND, ClawCondition.FALSE, "SecretNotFound",
+          missingSecretsMessage(observed) + "; the kubelet pulls without them, which a private registry refuses",
+          null, generation);
+      case FORBIDDEN -> new ClawCondition(ClawCondition.PULL_SECRETS_FOUND, ClawCondition.UNKNOWN, "Forbidden",
+          "The operator may not get Secrets in this namespace, so it cannot tell whether they exist",
+          null, generation);
+    });
   }
 
   private static ClawCondition pullCondition(Assessment verdict, Long generation) {

@@ -32,8 +32,8 @@ class PullPolicyConverterTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"nginx :1", "nginx\t", " registry.example.com/app"})
-  void imagesWithBlanksAreRejected(String value) {
+  @ValueSource(strings = {"nginx :1", "nginx\t", " registry.example.com/app", "", "Team/App:1", "app:"})
+  void invalidImageReferencesAreRejected(String value) {
     var e = assertThrows(IllegalArgumentException.class, () -> new ImageConverter().convert(value));
     assertTrue(e.getMessage().contains("claw.operator.default-image"), e.getMessage());
   }

@@ -40,13 +40,15 @@ class HelmChartTest {
   /**
    * What the operator's code does with the API: informers list and watch instances and Pods, the
    * status is patched, Pods are created, patched (image), deleted and read on a name clash,
-   * Events are created. Anything more is a privilege it does not need.
+   * Events are created, pull secrets are looked up by name. Anything more is a privilege it does
+   * not need.
    */
   private static final Set<String> OPERATOR_RULES = Set.of(
       "claw.io/clawinstances:get,list,watch",
       "claw.io/clawinstances/status:patch",
       "/pods:create,delete,get,list,patch,watch",
-      "/events:create");
+      "/events:create",
+      "/secrets:get");
 
   private static Container operator(List<HasMetadata> objects) {
     return one(objects, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
@@ -104,6 +106,22 @@ class HelmChartTest {
     assertTrue(e.getMessage().contains("Always"), e.getMessage());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"Team/App:1", "nginx:", "nginx 1"})
+  void schemaRejectsADefaultImageTheCrdWouldRefuse(String image) {
+    var e = assertThrows(IllegalStateException.class, () -> render(Map.of("operator.defaultImage", image)));
+    assertTrue(e.getMessage().contains("defaultImage"), e.getMessage());
+  }
+
+  @Test
+  void schemaHoldsTheDefaultImageToTheCrdGrammar() throws Exception {
+    var schema = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Chart.PATH.resolve("values.schema.json").toFile());
+    assertEquals("^$|" + io.claw.operator.api.ImageReference.PATTERN,
+        schema.at("/properties/operator/properties/defaultImage/pattern").asText());
+    assertEquals("registry.example.com/team/app:1.4", env(operator(render(
+        Map.of("operator.defaultImage", "registry.example.com/team/app:1.4"))), "CLAW_OPERATOR_DEFAULT_IMAGE"));
+  }
+
   @Test
   void clusterWideRbacIsExactlyWhatTheCodeUses() {
     List<HasMetadata> objects = render(Map.of());
@@ -123,6 +141,16 @@ class HelmChartTest {
     roles.forEach(role -> assertEquals(OPERATOR_RULES, rules(role.getRules())));
     assertEquals(2, all(objects, RoleBinding.class).size());
     assertEquals("team-a,team-b", env(operator(objects), "QUARKUS_OPERATOR_SDK_NAMESPACES"));
+  }
+
+  @Test
+  void noSecretsRightWhenThePullSecretCheckIsOff() {
+    List<HasMetadata> objects = render(Map.of("operator.checkPullSecrets", "false"));
+    Set<String> withoutSecrets = new java.util.HashSet<>(OPERATOR_RULES);
+    withoutSecrets.remove("/secrets:get");
+    assertEquals(withoutSecrets, rules(one(objects, ClusterRole.class).getRules()));
+    assertEquals("false", env(operator(objects), "CLAW_OPERATOR_CHECK_PULL_SECRETS"));
+    assertEquals("true", env(operator(render(Map.of())), "CLAW_OPERATOR_CHECK_PULL_SECRETS"));
   }
 
   @Test

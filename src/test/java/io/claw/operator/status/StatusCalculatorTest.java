@@ -152,4 +152,47 @@ class StatusCalculatorTest {
     assertEquals("NoImage", noImage.condition(ClawCondition.READY).orElseThrow().reason());
     assertNull(noImage.podName());
   }
+
+  private ClawInstanceStatus observeWithSecrets(Pod pod, PullSecrets secrets) {
+    ClawInstanceStatus status = StatusCalculator.compute(
+        new Observation(instance, POLICY, "nginx:1.27", PodState.PRESENT, pod).withPullSecrets(secrets), T0);
+    instance.setStatus(status);
+    return status;
+  }
+
+  @Test
+  void noPullSecretsConditionWhenNoneWereChecked() {
+    ClawInstanceStatus status = observeWithSecrets(pod(), PullSecrets.NOT_CHECKED);
+    assertTrue(status.condition(ClawCondition.PULL_SECRETS_FOUND).isEmpty());
+    assertEquals(2, status.conditions().size());
+  }
+
+  @Test
+  void missingPullSecretsAreNamedInTheMessageOfAnInstanceThatIsNotReady() {
+    ClawInstanceStatus status = observeWithSecrets(pod(waiting("ErrImagePull", "unauthorized.")),
+        PullSecrets.missing(List.of("regcred", "other")));
+    assertEquals("Cannot pull image nginx:1.27 (pullPolicy IfNotPresent): unauthorized. "
+        + "Pull secret(s) not found in namespace ns: regcred, other", status.message());
+    ClawCondition secrets = status.condition(ClawCondition.PULL_SECRETS_FOUND).orElseThrow();
+    assertEquals(ClawCondition.FALSE, secrets.status());
+    assertEquals("SecretNotFound", secrets.reason());
+    assertEquals(T0.toString(), secrets.lastTransitionTime());
+  }
+
+  @Test
+  void aPullSecretCheckTheOperatorMayNotMakeIsUnknown() {
+    ClawInstanceStatus status = observeWithSecrets(pod(), PullSecrets.FORBIDDEN);
+    ClawCondition secrets = status.condition(ClawCondition.PULL_SECRETS_FOUND).orElseThrow();
+    assertEquals(ClawCondition.UNKNOWN, secrets.status());
+    assertEquals("Forbidden", secrets.reason());
+    assertTrue(status.message().contains("not scheduled"), status.message());
+  }
+
+  @Test
+  void aFailedReconcileKeepsThePullSecretsCondition() {
+    observeWithSecrets(pod(), PullSecrets.missing(List.of("regcred")));
+    ClawInstanceStatus failed = StatusCalculator.reconcileFailed(instance, "Reconcile failed: boom", T1);
+    assertEquals("SecretNotFound", failed.condition(ClawCondition.PULL_SECRETS_FOUND).orElseThrow().reason());
+    assertEquals("ReconcileError", failed.condition(ClawCondition.READY).orElseThrow().reason());
+  }
 }

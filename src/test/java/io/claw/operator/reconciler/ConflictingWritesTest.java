@@ -1,0 +1,163 @@
+package io.claw.operator.reconciler;
+
+import static io.claw.operator.testing.Fixtures.await;
+import static io.claw.operator.testing.Fixtures.awaitPod;
+import static io.claw.operator.testing.Fixtures.awaitStatus;
+import static io.claw.operator.testing.Fixtures.instance;
+import static io.claw.operator.testing.Fixtures.kubeletReports;
+import static io.claw.operator.testing.Fixtures.newNamespace;
+import static io.claw.operator.testing.Fixtures.waiting;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.claw.operator.api.ClawInstance;
+import io.claw.operator.api.ClawInstanceStatus;
+import io.claw.operator.api.Phase;
+import io.claw.operator.api.PullPolicy;
+import io.claw.operator.pod.Labels;
+import io.claw.operator.testing.KubeApiServerResource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** Someone else writes to what the operator manages: it converges back, with one Pod per instance. */
+@QuarkusTest
+@WithTestResource(KubeApiServerResource.class)
+class ConflictingWritesTest {
+
+  @Inject
+  KubernetesClient client;
+
+  String ns;
+
+  @BeforeEach
+  void namespace() {
+    ns = newNamespace(client);
+  }
+
+  @Test
+  void statusEditedBySomeoneElseIsPutBack() {
+    client.resource(instance(ns, "app", "nginx:1.27", null)).create();
+    ClawInstanceStatus original = awaitStatus(client, ns, "app", s -> s.pullPolicy() != null);
+
+    client.resources(ClawInstance.class).inNamespace(ns).withName("app").editStatus(ci -> {
+      ci.setStatus(new ClawInstanceStatus(Phase.Running, "all good", PullPolicy.NEVER, original.pullPolicySource(),
+          "evil:1", null, null, original.podName(), original.observedGeneration(), original.conditions()));
+      return ci;
+    });
+
+    ClawInstanceStatus restored = awaitStatus(client, ns, "app",
+        s -> s.pullPolicy() == PullPolicy.IF_NOT_PRESENT && "nginx:1.27".equals(s.image()));
+    assertEquals(original.phase(), restored.phase());
+    assertEquals(original.message(), restored.message());
+    assertEquals(original.conditions(), restored.conditions());
+  }
+
+  @Test
+  void podLabelsRemovedBySomeoneElseArePutBackAndItsEventsFollowAgain() {
+    client.resource(instance(ns, "app", "nginx:1.27", null)).create();
+    awaitStatus(client, ns, "app", s -> s.pullPolicy() != null);
+
+    client.pods().inNamespace(ns).withName("app").edit(p -> new PodBuilder(p).editMetadata()
+        .removeFromLabels(Labels.MANAGED_BY).removeFromLabels(Labels.INSTANCE).endMetadata().build());
+
+    awaitPod(client, ns, "app", p -> Labels.MANAGED_BY_VALUE.equals(p.getMetadata().getLabels().get(Labels.MANAGED_BY))
+        && "app".equals(p.getMetadata().getLabels().get(Labels.INSTANCE)));
+    kubeletReports(client, ns, "app", waiting("ErrImagePull", "pull access denied"));
+    awaitStatus(client, ns, "app", s -> "ErrImagePull".equals(s.pullFailureReason()));
+    assertEquals(1, client.pods().inNamespace(ns).list().getItems().size());
+  }
+
+  /**
+   * The operator changes a Pod's image only when the instance's image changes (it compares with
+   * its claw.io/image annotation), so an image rewritten on the Pod, as registry-mirror admission
+   * webhooks do, is not fought over: no patch loop, no recreate.
+   */
+  @Test
+  void podImageRewrittenBySomeoneElseIsNotFoughtOver() {
+    client.resource(instance(ns, "app", "nginx:1.27", null)).create();
+    String uid = awaitPod(client, ns, "app", p -> true).getMetadata().getUid();
+
+    client.pods().inNamespace(ns).withName("app").edit(p -> new PodBuilder(p).editSpec().editFirstContainer()
+        .withImage("mirror.example.com/nginx:1.27").endContainer().endSpec().build());
+    kubeletReports(client, ns, "app", waiting("ContainerCreating", ""));
+
+    await().during(java.time.Duration.ofSeconds(2)).until(() -> {
+      Pod pod = client.pods().inNamespace(ns).withName("app").get();
+      return uid.equals(pod.getMetadata().getUid())
+          && "mirror.example.com/nginx:1.27".equals(pod.getSpec().getContainers().get(0).getImage());
+    });
+    assertEquals("nginx:1.27", awaitStatus(client, ns, "app", s -> s.image() != null).image());
+  }
+
+  /**
+   * Spec edits that race each other (resourceVersion conflicts, retried by the writers) while the
+   * kubelet writes Pod status: the last spec wins, on the one Pod.
+   */
+  @Test
+  void racingSpecEditsAndKubeletWritesConvergeOnTheLastSpec() throws Exception {
+    client.resource(instance(ns, "app", "nginx:1.0", null)).create();
+    awaitPod(client, ns, "app", p -> true);
+
+    ExecutorService writers = Executors.newFixedThreadPool(3);
+    try {
+      Future<?> kubelet = writers.submit(() -> {
+        for (int i = 0; i < 20; i++) {
+          String message = "attempt " + i;
+          retryOnConflict(() -> kubeletReports(client, ns, "app", waiting("ContainerCreating", message)));
+        }
+      });
+      Future<?> editorA = writers.submit(() -> editImages("a", 10));
+      Future<?> editorB = writers.submit(() -> editImages("b", 10));
+      editorA.get(60, TimeUnit.SECONDS);
+      editorB.get(60, TimeUnit.SECONDS);
+      kubelet.get(60, TimeUnit.SECONDS);
+    } finally {
+      writers.shutdownNow();
+    }
+
+    String last = client.resources(ClawInstance.class).inNamespace(ns).withName("app").get().getSpec().getImage();
+    awaitPod(client, ns, "app", p -> last.equals(p.getSpec().getContainers().get(0).getImage()));
+    awaitStatus(client, ns, "app", s -> last.equals(s.image()));
+    await().during(java.time.Duration.ofSeconds(1)).until(
+        () -> client.pods().inNamespace(ns).list().getItems().size() == 1);
+  }
+
+  /** Read-modify-write with the resourceVersion, as kubectl edit does. */
+  private void editImages(String editor, int count) {
+    for (int i = 1; i <= count; i++) {
+      String image = "registry.example.com/" + editor + ":" + i;
+      retryOnConflict(() -> {
+        ClawInstance current = client.resources(ClawInstance.class).inNamespace(ns).withName("app").get();
+        current.getSpec().setImage(image);
+        client.resource(current).update();
+      });
+    }
+  }
+
+  /** A 409 means someone wrote in between: read again and retry, as every well-behaved writer does. */
+  private static void retryOnConflict(Runnable write) {
+    while (true) {
+      try {
+        write.run();
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+      }
+    }
+  }
+}
