@@ -34,6 +34,10 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 - apiGroups: ["claw.io"]
   resources: ["clawinstances/status"]
   verbs: ["patch"]
+{{- /* Pods carry blockOwnerDeletion; with OwnerReferencesPermissionEnforcement (OpenShift) that needs this. */}}
+- apiGroups: ["claw.io"]
+  resources: ["clawinstances/finalizers"]
+  verbs: ["update"]
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["get", "list", "watch", "create", "patch", "delete"]

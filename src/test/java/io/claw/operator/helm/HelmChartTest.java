@@ -40,12 +40,14 @@ class HelmChartTest {
   /**
    * What the operator's code does with the API: informers list and watch instances and Pods, the
    * status is patched, Pods are created, patched (image), deleted and read on a name clash,
-   * Events are created, pull secrets are looked up by name. Anything more is a privilege it does
-   * not need.
+   * Events are created, pull secrets are looked up by name; the Pod's owner reference blocks the
+   * instance's deletion, which the OwnerReferencesPermissionEnforcement admission plugin only
+   * allows with update on the instance's finalizers. Anything more is a privilege it does not need.
    */
   private static final Set<String> OPERATOR_RULES = Set.of(
       "claw.io/clawinstances:get,list,watch",
       "claw.io/clawinstances/status:patch",
+      "claw.io/clawinstances/finalizers:update",
       "/pods:create,delete,get,list,patch,watch",
       "/events:create",
       "/secrets:get");

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import com.marcnuri.helm.Helm;
 
+import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.Phase;
 import io.claw.operator.api.PullPolicy;
@@ -48,7 +49,10 @@ class HelmInstallIT {
 
   @BeforeAll
   static void startCluster() {
-    cluster = new TestCluster("helm-install-it").withoutCrds().start();
+    // OpenShift enables this plugin: setting blockOwnerDeletion on a Pod then needs the right to
+    // update the owner's finalizers, which the chart must grant.
+    cluster = new TestCluster("helm-install-it", "--enable-admission-plugins", "OwnerReferencesPermissionEnforcement")
+        .withoutCrds().start();
     client = cluster.client();
   }
 
@@ -85,10 +89,15 @@ class HelmInstallIT {
 
     String ns = newNamespace(client);
     try (OperatorProcess operator = OperatorProcess.start("helm-installed", env)) {
-      client.resource(instance(ns, "app", "registry.example.com/app:1", null)).create();
+      ClawInstance app = instance(ns, "app", "registry.example.com/app:1", null);
+      app.getSpec().getImagePullSecrets().add("regcred");
+      client.resource(app).create();
       Pod pod = awaitPod(client, ns, "app", p -> true);
       assertEquals("Always", pod.getSpec().getContainers().get(0).getImagePullPolicy(), "value from helm --set");
       awaitStatus(client, ns, "app", s -> s.pullPolicySource() == PullPolicySource.OPERATOR_DEFAULT);
+      // secrets: get (a missing one is found missing, not Forbidden)
+      awaitStatus(client, ns, "app", s -> s.condition(ClawCondition.PULL_SECRETS_FOUND)
+          .filter(c -> "SecretNotFound".equals(c.reason())).isPresent());
 
       // events: create
       kubeletReports(client, ns, "app", waiting("ErrImagePull", "denied"));

@@ -4,12 +4,17 @@ import static io.claw.operator.testing.Fixtures.await;
 import static io.claw.operator.testing.Fixtures.awaitPod;
 import static io.claw.operator.testing.Fixtures.awaitStatus;
 import static io.claw.operator.testing.Fixtures.instance;
+import static io.claw.operator.testing.Fixtures.kubeletReports;
 import static io.claw.operator.testing.Fixtures.newNamespace;
+import static io.claw.operator.testing.Fixtures.waiting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.PullPolicy;
 import io.claw.operator.api.PullPolicySource;
 import io.claw.operator.testing.OperatorProcess;
@@ -96,6 +102,43 @@ class OperatorProcessIT {
       }
       System.out.printf("killed with %d of %d Pods created; after the restart: %d Pods%n", podsAtKill, n, pods.size());
     }
+  }
+
+  @Test
+  void apiServerRestartedWhileTheOperatorRunsLosesNothing() throws Exception {
+    String ns = newNamespace(client);
+    try (OperatorProcess operator = OperatorProcess.start("apiserver-restart", env("IfNotPresent", "nginx:1.27"))) {
+      IntStream.range(0, 20).forEach(i -> client.resource(instance(ns, "before-" + i, null, null)).create());
+      await().until(() -> instances(ns).stream().filter(ci -> ci.getStatus() != null
+          && ci.getStatus().podName() != null).count() == 20);
+
+      cluster.restartApiServer(Duration.ofSeconds(3));
+
+      // Changes right after the restart, while the operator's watches are reconnecting.
+      IntStream.range(0, 10).forEach(i -> client.resource(instance(ns, "after-" + i, null, null)).create());
+      IntStream.range(0, 5).forEach(i -> client.resources(ClawInstance.class).inNamespace(ns).withName("before-" + i)
+          .edit(ci -> {
+            ci.getSpec().setPullPolicy(PullPolicy.ALWAYS);
+            return ci;
+          }));
+      kubeletReports(client, ns, "before-10", waiting("ErrImagePull", "registry unreachable"));
+
+      await().atMost(Duration.ofMinutes(2)).until(() -> {
+        List<ClawInstance> all = instances(ns);
+        return all.size() == 30 && all.stream().allMatch(ci -> ci.getStatus() != null && ci.getStatus().podName() != null)
+            && all.stream().filter(ci -> ci.getStatus().pullPolicy() == PullPolicy.ALWAYS).count() == 5
+            && all.stream().anyMatch(ci -> "ErrImagePull".equals(ci.getStatus().pullFailureReason()));
+      });
+      await().atMost(Duration.ofSeconds(30)).until(() -> client.pods().inNamespace(ns).list().getItems().stream()
+          .filter(p -> "Always".equals(p.getSpec().getContainers().get(0).getImagePullPolicy())).count() == 5);
+      List<Pod> pods = client.pods().inNamespace(ns).list().getItems();
+      assertEquals(30, pods.size(), "one Pod per instance, no duplicates");
+      assertTrue(operator.isAlive(), operator.output());
+    }
+  }
+
+  private static List<ClawInstance> instances(String ns) {
+    return client.resources(ClawInstance.class).inNamespace(ns).list().getItems();
   }
 
   @ParameterizedTest

@@ -77,6 +77,36 @@ class ClawInstanceReconcilerTest {
     assertEquals(created.getMetadata().getGeneration(), status.observedGeneration());
   }
 
+  /**
+   * The test API server runs no garbage collector, so check the reference is one it would follow:
+   * the only controller reference, resolvable through discovery to this very instance (uid), in
+   * the Pod's namespace, blocking foreground deletion. Once the instance is gone it resolves to
+   * nothing, which is when the collector deletes the Pod; a new instance of the same name does
+   * not adopt it but replaces it.
+   */
+  @Test
+  void ownerReferenceIsOneTheGarbageCollectorFollows() {
+    ClawInstance created = client.resource(instance(ns, "owned", "nginx:1.27", null)).create();
+    Pod pod = awaitPod(client, ns, "owned", p -> true);
+
+    assertEquals(1, pod.getMetadata().getOwnerReferences().size());
+    OwnerReference owner = pod.getMetadata().getOwnerReferences().get(0);
+    assertEquals(Boolean.TRUE, owner.getController());
+    assertEquals(Boolean.TRUE, owner.getBlockOwnerDeletion());
+    var resolved = client.genericKubernetesResources(owner.getApiVersion(), owner.getKind())
+        .inNamespace(pod.getMetadata().getNamespace()).withName(owner.getName()).get();
+    assertEquals(created.getMetadata().getUid(), resolved.getMetadata().getUid());
+
+    client.resource(created).delete();
+    await().until(() -> client.genericKubernetesResources(owner.getApiVersion(), owner.getKind())
+        .inNamespace(ns).withName(owner.getName()).get() == null);
+
+    ClawInstance again = client.resource(instance(ns, "owned", "nginx:1.27", null)).create();
+    Pod replaced = awaitPod(client, ns, "owned", p -> !p.getMetadata().getUid().equals(pod.getMetadata().getUid())
+        && p.getMetadata().getOwnerReferences().get(0).getUid().equals(again.getMetadata().getUid()));
+    assertEquals(1, replaced.getMetadata().getOwnerReferences().size());
+  }
+
   @ParameterizedTest
   @EnumSource(PullPolicy.class)
   void specPullPolicyOverridesOperatorDefault(PullPolicy policy) {

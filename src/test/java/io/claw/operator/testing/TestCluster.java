@@ -3,6 +3,7 @@ package io.claw.operator.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,8 +12,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.awaitility.Awaitility;
+
 import io.fabric8.kubeapitest.KubeAPIServer;
 import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubeapitest.process.KubeAPIServerProcess;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -30,6 +34,8 @@ public final class TestCluster implements AutoCloseable {
   private final Path kubeconfig;
   private boolean installCrds = true;
   private Config config;
+  /** The kube-apiserver started by {@link #restartApiServer}, which kube-api-test does not know about. */
+  private Process restartedApiServer;
 
   /** @param apiServerFlags extra kube-apiserver flags, as name/value pairs */
   public TestCluster(String name, String... apiServerFlags) {
@@ -158,8 +164,64 @@ public final class TestCluster implements AutoCloseable {
         .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
+  /**
+   * Stops kube-apiserver (SIGKILL, as a crash would) and starts it again after {@code down}, on the
+   * same port with the same flags, certificates and etcd, then waits until it is ready.
+   * kube-api-test can only restart everything, on a new port, so this reaches into its process
+   * holder: a test-only use of its internals, checked by the test that uses it.
+   */
+  public void restartApiServer(Duration down) {
+    KubeAPIServerProcess holder = (KubeAPIServerProcess) readField(server, "kubeApiServerProcess");
+    Process running = restartedApiServer != null ? restartedApiServer
+        : (Process) readField(holder, "apiServerProcess");
+    List<String> command = commandLine(running.pid());
+    if (restartedApiServer == null) {
+      holder.stopApiServer(); // marks it stopped, so kube-api-test does not shut etcd down on the exit
+    } else {
+      restartedApiServer.destroyForcibly();
+    }
+    try {
+      running.waitFor();
+      Thread.sleep(down.toMillis());
+      restartedApiServer = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(kubeconfig.resolveSibling(kubeconfig.getFileName() + ".restarted-apiserver.log").toFile())
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    try (KubernetesClient client = client()) {
+      Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+          .until(() -> "ok".equals(client.raw("/readyz")));
+    }
+  }
+
+  private static List<String> commandLine(long pid) {
+    try {
+      String raw = Files.readString(Path.of("/proc", String.valueOf(pid), "cmdline"));
+      return List.of(raw.split("\0"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Object readField(Object target, String name) {
+    try {
+      Field field = target.getClass().getDeclaredField(name);
+      field.setAccessible(true);
+      return field.get(target);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("kube-api-test internals changed: no field " + name, e);
+    }
+  }
+
   @Override
   public void close() {
+    if (restartedApiServer != null) {
+      restartedApiServer.destroyForcibly();
+    }
     server.stop();
   }
 }
