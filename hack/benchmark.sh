@@ -10,4 +10,4 @@ bash hack/provision-kube-api-test.sh
 ./mvnw -q -B package -DskipTests
 ./mvnw -q -B test-compile exec:java \
   -Dexec.mainClass=io.claw.operator.bench.Benchmark -Dexec.classpathScope=test \
-  -Dclaw.bench.sizes="${1:-100,1000}"
+  -Dclaw.bench.sizes="${1:-100,1000}" -Dclaw.bench.jfr="${CLAW_BENCH_JFR:-false}"

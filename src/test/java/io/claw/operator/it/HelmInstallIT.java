@@ -3,6 +3,7 @@ package io.claw.operator.it;
 import static io.claw.operator.testing.Fixtures.await;
 import static io.claw.operator.testing.Fixtures.awaitPod;
 import static io.claw.operator.testing.Fixtures.awaitStatus;
+import static io.claw.operator.testing.Fixtures.editSpec;
 import static io.claw.operator.testing.Fixtures.instance;
 import static io.claw.operator.testing.Fixtures.kubeletReports;
 import static io.claw.operator.testing.Fixtures.newNamespace;
@@ -104,11 +105,9 @@ class HelmInstallIT {
       awaitStatus(client, ns, "app", s -> s.phase() == Phase.ImagePullFailed);
       await().until(() -> client.v1().events().inNamespace(ns).list().getItems().size() == 1);
       // pods: patch (image in place), then delete + create (policy change)
-      client.resources(ClawInstance.class).inNamespace(ns).withName("app")
-          .edit(ci -> { ci.getSpec().setImage("registry.example.com/app:2"); return ci; });
+      editSpec(client, ns, "app", spec -> spec.setImage("registry.example.com/app:2"));
       awaitPod(client, ns, "app", p -> "registry.example.com/app:2".equals(p.getSpec().getContainers().get(0).getImage()));
-      client.resources(ClawInstance.class).inNamespace(ns).withName("app")
-          .edit(ci -> { ci.getSpec().setPullPolicy(PullPolicy.NEVER); return ci; });
+      editSpec(client, ns, "app", spec -> spec.setPullPolicy(PullPolicy.NEVER));
       awaitPod(client, ns, "app", p -> "Never".equals(p.getSpec().getContainers().get(0).getImagePullPolicy()));
 
       assertNotNull(client.leases().inNamespace(RELEASE_NAMESPACE).withName("claw-operator-lease").get(),

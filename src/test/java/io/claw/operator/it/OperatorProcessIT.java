@@ -1,5 +1,6 @@
 package io.claw.operator.it;
 
+import static io.claw.operator.testing.Fixtures.editSpec;
 import static io.claw.operator.testing.Fixtures.await;
 import static io.claw.operator.testing.Fixtures.awaitPod;
 import static io.claw.operator.testing.Fixtures.awaitStatus;
@@ -116,11 +117,7 @@ class OperatorProcessIT {
 
       // Changes right after the restart, while the operator's watches are reconnecting.
       IntStream.range(0, 10).forEach(i -> client.resource(instance(ns, "after-" + i, null, null)).create());
-      IntStream.range(0, 5).forEach(i -> client.resources(ClawInstance.class).inNamespace(ns).withName("before-" + i)
-          .edit(ci -> {
-            ci.getSpec().setPullPolicy(PullPolicy.ALWAYS);
-            return ci;
-          }));
+      IntStream.range(0, 5).forEach(i -> editSpec(client, ns, "before-" + i, spec -> spec.setPullPolicy(PullPolicy.ALWAYS)));
       kubeletReports(client, ns, "before-10", waiting("ErrImagePull", "registry unreachable"));
 
       await().atMost(Duration.ofMinutes(2)).until(() -> {

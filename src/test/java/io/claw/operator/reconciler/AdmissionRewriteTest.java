@@ -1,5 +1,6 @@
 package io.claw.operator.reconciler;
 
+import static io.claw.operator.testing.Fixtures.editSpec;
 import static io.claw.operator.testing.Fixtures.await;
 import static io.claw.operator.testing.Fixtures.awaitPod;
 import static io.claw.operator.testing.Fixtures.instance;
@@ -53,8 +54,7 @@ class AdmissionRewriteTest {
     await().during(Duration.ofSeconds(2)).until(
         () -> uid.equals(client.pods().inNamespace(ns).withName("rw").get().getMetadata().getUid()));
 
-    client.resources(ClawInstance.class).inNamespace(ns).withName("rw")
-        .edit(ci -> { ci.getSpec().setImage("nginx:1.27"); return ci; });
+    editSpec(client, ns, "rw", spec -> spec.setImage("nginx:1.27"));
     Pod updated = awaitPod(client, ns, "rw", p -> "nginx:1.27".equals(p.getSpec().getContainers().get(0).getImage()));
     assertEquals(uid, updated.getMetadata().getUid(), "updated in place, not recreated");
   }

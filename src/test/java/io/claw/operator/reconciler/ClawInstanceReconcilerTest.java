@@ -1,5 +1,6 @@
 package io.claw.operator.reconciler;
 
+import static io.claw.operator.testing.Fixtures.editSpec;
 import static io.claw.operator.testing.Fixtures.await;
 import static io.claw.operator.testing.Fixtures.awaitPod;
 import static io.claw.operator.testing.Fixtures.awaitStatus;
@@ -138,8 +139,7 @@ class ClawInstanceReconcilerTest {
     client.resource(instance(ns, "img", "nginx:1.26", PullPolicy.IF_NOT_PRESENT)).create();
     Pod before = awaitPod(client, ns, "img", p -> true);
 
-    client.resources(ClawInstance.class).inNamespace(ns).withName("img")
-        .edit(ci -> { ci.getSpec().setImage("nginx:1.27"); return ci; });
+    editSpec(client, ns, "img", spec -> spec.setImage("nginx:1.27"));
 
     Pod after = awaitPod(client, ns, "img", p -> "nginx:1.27".equals(p.getSpec().getContainers().get(0).getImage()));
     assertEquals(before.getMetadata().getUid(), after.getMetadata().getUid(), "same Pod, updated in place");
@@ -151,8 +151,7 @@ class ClawInstanceReconcilerTest {
     client.resource(instance(ns, "pol", "nginx:1.27", PullPolicy.IF_NOT_PRESENT)).create();
     Pod before = awaitPod(client, ns, "pol", p -> true);
 
-    client.resources(ClawInstance.class).inNamespace(ns).withName("pol")
-        .edit(ci -> { ci.getSpec().setPullPolicy(PullPolicy.ALWAYS); return ci; });
+    editSpec(client, ns, "pol", spec -> spec.setPullPolicy(PullPolicy.ALWAYS));
 
     Pod after = awaitPod(client, ns, "pol",
         p -> !p.getMetadata().getUid().equals(before.getMetadata().getUid()));

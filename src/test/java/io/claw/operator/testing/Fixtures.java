@@ -88,4 +88,23 @@ public final class Fixtures {
     return b -> b.withImageID(imageID).withReady(true)
         .withNewState().withNewRunning().withStartedAt("2026-01-01T00:00:00Z").endRunning().endState();
   }
+
+  /**
+   * Changes an instance's spec as a user's client would: read, change, write with the
+   * resourceVersion, and on a conflict (the operator patched the status in between) read again.
+   */
+  public static ClawInstance editSpec(KubernetesClient client, String namespace, String name,
+      java.util.function.Consumer<io.claw.operator.api.ClawInstanceSpec> change) {
+    while (true) {
+      ClawInstance current = client.resources(ClawInstance.class).inNamespace(namespace).withName(name).get();
+      change.accept(current.getSpec());
+      try {
+        return client.resource(current).update();
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+      }
+    }
+  }
 }
