@@ -63,30 +63,39 @@ class HelmInstallIT {
     cluster.close();
   }
 
-  @Test
-  void installedChartRunsTheOperatorWithLeastPrivilege() throws Exception {
-    new Helm(Path.of("helm", "claw-operator")).install()
-        .withName("claw").withNamespace(RELEASE_NAMESPACE).createNamespace()
-        .withKubeConfig(cluster.kubeconfig())
-        .set("operator.defaultPullPolicy", "Always")
-        .set("operator.leaderElection.enabled", "true")
-        .call();
+  /**
+   * Installs the chart and returns the environment its Deployment gives the operator, with a
+   * kubeconfig holding a real token of the chart's ServiceAccount, to run the packaged operator
+   * exactly as the chart would.
+   */
+  private static Map<String, String> install(String release, String namespace, Map<String, String> values) {
+    var install = new Helm(Path.of("helm", "claw-operator")).install()
+        .withName(release).withNamespace(namespace).createNamespace()
+        .withKubeConfig(cluster.kubeconfig());
+    values.forEach(install::set);
+    install.call();
 
-    assertNotNull(client.apiextensions().v1().customResourceDefinitions().withName("clawinstances.claw.io").get(),
-        "the chart installs the CRD");
-    Deployment deployment = client.apps().deployments().inNamespace(RELEASE_NAMESPACE).withName("claw-claw-operator").get();
+    Deployment deployment = client.apps().deployments().inNamespace(namespace).withName(release + "-claw-operator").get();
     var podSpec = deployment.getSpec().getTemplate().getSpec();
-
-    String token = client.serviceAccounts().inNamespace(RELEASE_NAMESPACE).withName(podSpec.getServiceAccountName())
+    String token = client.serviceAccounts().inNamespace(namespace).withName(podSpec.getServiceAccountName())
         .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build())
         .getStatus().getToken();
     Map<String, String> env = new HashMap<>();
     for (EnvVar var : podSpec.getContainers().get(0).getEnv()) {
       // the downward API would give the Pod's namespace
-      env.put(var.getName(), var.getValue() != null ? var.getValue() : RELEASE_NAMESPACE);
+      env.put(var.getName(), var.getValue() != null ? var.getValue() : namespace);
     }
-    env.put("KUBECONFIG", cluster.kubeconfigForToken("claw-operator-sa", token).toString());
+    env.put("KUBECONFIG", cluster.kubeconfigForToken(release + "-sa", token).toString());
     env.put("QUARKUS_HTTP_PORT", "0");
+    return env;
+  }
+
+  @Test
+  void installedChartRunsTheOperatorWithLeastPrivilege() throws Exception {
+    Map<String, String> env = install("claw", RELEASE_NAMESPACE,
+        Map.of("operator.defaultPullPolicy", "Always", "operator.leaderElection.enabled", "true"));
+    assertNotNull(client.apiextensions().v1().customResourceDefinitions().withName("clawinstances.claw.io").get(),
+        "the chart installs the CRD");
 
     String ns = newNamespace(client);
     try (OperatorProcess operator = OperatorProcess.start("helm-installed", env)) {
@@ -120,6 +129,41 @@ class HelmInstallIT {
       assertFalse(log.contains("Forbidden") || log.contains("forbidden"), log);
       // Kubernetes sends SIGTERM and waits terminationGracePeriodSeconds (30 s) before SIGKILL.
       assertTrue(operator.stopGracefully(20), "operator with leader election exits on SIGTERM:\n" + operator.output());
+    }
+  }
+
+  /**
+   * checkPullSecrets=false takes away the right to get Secrets and the check with it. An operator
+   * told to check without that right (RBAC trimmed by hand) says Unknown instead of failing.
+   */
+  @Test
+  void withoutTheRightToGetSecretsThePullSecretCheckSaysUnknownOrIsOff() throws Exception {
+    Map<String, String> env = install("nosecrets", "claw-nosecrets", Map.of("operator.checkPullSecrets", "false"));
+    assertEquals("false", env.get("CLAW_OPERATOR_CHECK_PULL_SECRETS"));
+    String ns = newNamespace(client);
+    ClawInstance app = instance(ns, "app", "registry.example.com/app:1", null);
+    app.getSpec().getImagePullSecrets().add("regcred");
+
+    Map<String, String> checking = new HashMap<>(env);
+    checking.put("CLAW_OPERATOR_CHECK_PULL_SECRETS", "true");
+    try (OperatorProcess operator = OperatorProcess.start("helm-no-secrets-right", checking)) {
+      client.resource(app).create();
+      ClawCondition secrets = awaitStatus(client, ns, "app", s -> s.condition(ClawCondition.PULL_SECRETS_FOUND).isPresent())
+          .condition(ClawCondition.PULL_SECRETS_FOUND).orElseThrow();
+      assertEquals(ClawCondition.UNKNOWN, secrets.status());
+      assertEquals("Forbidden", secrets.reason());
+      awaitPod(client, ns, "app", p -> true);
+      kubeletReports(client, ns, "app", waiting("ErrImagePull", "denied"));
+      awaitStatus(client, ns, "app", s -> s.phase() == Phase.ImagePullFailed);
+      String log = operator.output();
+      assertEquals(1, log.split("no permission to get Secrets", -1).length - 1, "warned once:\n" + log);
+    }
+
+    try (OperatorProcess operator = OperatorProcess.start("helm-check-off", env)) {
+      kubeletReports(client, ns, "app", waiting("ImagePullBackOff", "Back-off pulling image"));
+      awaitStatus(client, ns, "app", s -> "ImagePullBackOff".equals(s.pullFailureReason())
+          && s.condition(ClawCondition.PULL_SECRETS_FOUND).isEmpty());
+      assertFalse(operator.output().contains("Secrets"), operator.output());
     }
   }
 }
