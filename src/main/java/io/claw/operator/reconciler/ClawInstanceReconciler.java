@@ -28,6 +28,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -47,7 +48,8 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 // Not generation-aware: a status edited by someone else is put right at once. JOSDK recognises
 // the events of our own status patches, so they trigger nothing (1.0 reconcile per instance in
 // the benchmark).
-@ControllerConfiguration(name = ClawInstanceReconciler.NAME, generationAwareEventProcessing = false)
+@ControllerConfiguration(name = ClawInstanceReconciler.NAME, generationAwareEventProcessing = false,
+    informer = @Informer(itemStore = WithoutManagedFields.class))
 public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
 
   public static final String NAME = "clawinstance";
@@ -73,6 +75,7 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
     var configuration = InformerEventSourceConfiguration.from(Pod.class, ClawInstance.class)
         .withLabelSelector(Labels.MANAGED_SELECTOR)
         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ClawInstance.class))
+        .withItemStore(new WithoutManagedFields<>())
         .build();
     pods = new InformerEventSource<>(configuration, context);
     metrics.countInstancesByPhase(context.getPrimaryCache());

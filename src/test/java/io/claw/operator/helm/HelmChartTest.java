@@ -91,6 +91,9 @@ class HelmChartTest {
     assertEquals("/q/health/live", container.getLivenessProbe().getHttpGet().getPath());
     assertEquals("/q/health/ready", container.getReadinessProbe().getHttpGet().getPath());
     assertEquals(pod.getServiceAccountName(), one(objects, ServiceAccount.class).getMetadata().getName());
+    // half of the memory limit for the heap leaves room for the ~90 MiB of non-heap the benchmark measures
+    assertEquals("50", env(container, "JAVA_MAX_MEM_RATIO"));
+    assertEquals("512Mi", container.getResources().getLimits().get("memory").toString());
   }
 
   @ParameterizedTest
