@@ -5,23 +5,17 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
-import org.jboss.logging.Logger;
-
 import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /** Kubernetes Events on a ClawInstance when an image pull failure starts or ends. */
 public final class InstanceEvents {
 
   public static final String COMPONENT = "claw-operator";
   public static final String RECOVERED_REASON = "ImagePullRecovered";
-
-  private static final Logger LOG = Logger.getLogger(InstanceEvents.class);
 
   private InstanceEvents() {
   }
@@ -37,16 +31,6 @@ public final class InstanceEvents {
       case RECOVERED -> Optional.of(event(instance, "Normal", RECOVERED_REASON,
           "Image " + status.image() + " (pullPolicy " + status.pullPolicy() + ") is no longer failing to pull", now));
     };
-  }
-
-  /** Events are a courtesy: failing to write one must not fail the reconcile. */
-  public static void record(KubernetesClient client, Event event) {
-    try {
-      client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
-    } catch (KubernetesClientException e) {
-      LOG.warnf("Could not record Event %s on %s: %s", event.getReason(), event.getInvolvedObject().getName(),
-          e.getMessage());
-    }
   }
 
   private static Event event(ClawInstance instance, String type, String reason, String message, Instant now) {

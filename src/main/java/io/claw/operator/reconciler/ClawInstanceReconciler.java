@@ -15,6 +15,7 @@ import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.config.ClawOperatorConfig;
 import io.claw.operator.observability.ClawMetrics;
+import io.claw.operator.observability.EventRecorder;
 import io.claw.operator.observability.InstanceEvents;
 import io.claw.operator.observability.PullFailureTransition;
 import io.claw.operator.pod.ClawPod;
@@ -60,14 +61,16 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
 
   private final ClawOperatorConfig config;
   private final ClawMetrics metrics;
+  private final EventRecorder events;
   private final Clock clock = Clock.systemUTC();
   private final PullSecretCheck pullSecretCheck = new PullSecretCheck();
   private InformerEventSource<Pod, ClawInstance> pods;
 
   @Inject
-  public ClawInstanceReconciler(ClawOperatorConfig config, ClawMetrics metrics) {
+  public ClawInstanceReconciler(ClawOperatorConfig config, ClawMetrics metrics, EventRecorder events) {
     this.config = config;
     this.metrics = metrics;
+    this.events = events;
   }
 
   @Override
@@ -117,7 +120,7 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
       metrics.pullFailureStarted(next.pullFailureReason());
     }
     InstanceEvents.forTransition(instance, next, transition, now)
-        .ifPresent(event -> InstanceEvents.record(context.getClient(), event));
+        .ifPresent(events::record);
   }
 
   private Observation reconcilePod(ClawInstance instance, Context<ClawInstance> context, Pod desired,

@@ -1,0 +1,46 @@
+package io.claw.operator.observability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+
+class EventRecorderTest {
+
+  private static Event event(int i) {
+    return new EventBuilder().withNewMetadata().withName("e" + i).withNamespace("ns").endMetadata()
+        .withNewInvolvedObject().withName("app").endInvolvedObject().withReason("ErrImagePull").build();
+  }
+
+  /** An API server that accepts connections and never answers: every write hangs. */
+  @Test
+  void aBurstLargerThanTheQueueIsDroppedWithoutBlockingTheCaller() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
+            .withMasterUrl("http://127.0.0.1:" + silent.getLocalPort())
+            .withRequestTimeout(60_000).withRequestRetryBackoffLimit(0).build()).build()) {
+      EventRecorder recorder = new EventRecorder(client);
+
+      long start = System.nanoTime();
+      for (int i = 0; i < 1_010; i++) {
+        recorder.record(event(i));
+      }
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+      // one Event being written, 1,000 queued, the rest dropped
+      assertEquals(9, recorder.dropped());
+      // a writer that waited for the API server would take a minute per Event
+      assertTrue(millis < 5_000, "record() must not wait for the API server: took " + millis + " ms");
+    }
+  }
+}
