@@ -162,7 +162,10 @@ public final class Benchmark {
   private double[] pullFailureLatencies(String ns, int n) throws Exception {
     Map<String, Instant> written = new ConcurrentHashMap<>();
     Map<String, Instant> seen = new ConcurrentHashMap<>();
-    try (Watch watch = client.resources(ClawInstance.class).inNamespace(ns).watch(new Watcher<>() {
+    // From the current resourceVersion: a watch without one first replays all N instances as
+    // ADDED, and the first changes would queue behind that replay (seen as seconds of latency).
+    try (Watch watch = client.resources(ClawInstance.class).inNamespace(ns).withResourceVersion(currentVersion(ns))
+        .watch(new Watcher<>() {
       @Override
       public void eventReceived(Action action, ClawInstance ci) {
         if (ci.getStatus() != null && ci.getStatus().pullFailureReason() != null) {
@@ -182,6 +185,13 @@ public final class Benchmark {
       });
       awaitTrue(() -> seen.size() == n);
     }
+    // every instance's times, to see whether slow ones cluster (a pause) or spread (a queue)
+    Path csv = Path.of("target", "benchmark", "pull-failure-latency-" + n + ".csv");
+    Files.createDirectories(csv.getParent());
+    Files.write(csv, java.util.stream.Stream.concat(java.util.stream.Stream.of("instance,written,seen,millis"),
+        written.keySet().stream().sorted(java.util.Comparator.comparing(written::get))
+            .map(name -> String.join(",", name, written.get(name).toString(), seen.get(name).toString(),
+                String.valueOf(Duration.between(written.get(name), seen.get(name)).toMillis())))).toList());
     return written.keySet().stream()
         .mapToDouble(name -> Duration.between(written.get(name), seen.get(name)).toNanos() / 1e6)
         .sorted().toArray();
@@ -195,8 +205,7 @@ public final class Benchmark {
   private long[] quietResync(String ns, int n) throws Exception {
     AtomicInteger writes = new AtomicInteger();
     double reconcilesBefore = scrape(RECONCILES);
-    try (Watch watch = client.resources(ClawInstance.class).inNamespace(ns)
-        .withResourceVersion(client.resources(ClawInstance.class).inNamespace(ns).list().getMetadata().getResourceVersion())
+    try (Watch watch = client.resources(ClawInstance.class).inNamespace(ns).withResourceVersion(currentVersion(ns))
         .watch(new Watcher<>() {
           @Override
           public void eventReceived(Action action, ClawInstance ci) {
@@ -214,6 +223,13 @@ public final class Benchmark {
     }
     return new long[] {writes.get(),
         (long) (scrape(RECONCILES) - reconcilesBefore)};
+  }
+
+  /** The namespace's current resourceVersion, from a one-item page rather than a list of all N. */
+  private String currentVersion(String ns) {
+    return client.resources(ClawInstance.class).inNamespace(ns)
+        .list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(1L).build())
+        .getMetadata().getResourceVersion();
   }
 
   /** {live heap after a full GC, non-heap (metaspace, code cache), resident set size}, in MiB. */
