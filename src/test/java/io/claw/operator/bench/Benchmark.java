@@ -121,21 +121,28 @@ public final class Benchmark {
     String ns = Fixtures.newNamespace(client);
     double reconcilesBefore = scrape(RECONCILES);
     double withOperator = seconds(() -> createInstancesAndAwaitPodsAndStatus(ns, n));
-    CpuTime.Sample afterOperator = cpu.sample();
-    CpuTime.Sample operatorStep = afterOperator.minus(afterBaseline);
-    double othersSeconds = operatorStep.seconds().entrySet().stream()
-        .filter(e -> !"operator".equals(e.getKey())).mapToDouble(Map.Entry::getValue).sum();
-    double floor = othersSeconds / Runtime.getRuntime().availableProcessors();
+    CpuTime.Sample operatorStep = cpu.sample().minus(afterBaseline);
     cpuTables.add(CpuTime.table(n, List.of("baseline", "operator"), List.of(afterBaseline.minus(beforeBaseline), operatorStep))
-        + String.format("Operator step: %.1f reconciles per instance, %.1f ms of operator CPU per instance. "
-            + "The other processes alone kept the cores busy for %.2f s, a ratio of %.2f even for an operator "
-            + "that cost nothing.%n%n", (scrape(RECONCILES) - reconcilesBefore) / n,
-            operatorStep.seconds().get("operator") * 1000 / n, floor, floor / baseline));
+        + operatorStepSummary(n, baseline, operatorStep, scrape(RECONCILES) - reconcilesBefore));
     double[] latencies = pullFailureLatencies(ns, n);
     long[] quiet = quietResync(ns, n);
     double[] memory = memory();
     return new Result(n, baseline, withOperator, percentile(latencies, 50), percentile(latencies, 99),
         quiet[0], quiet[1], memory[0], memory[1], memory[2]);
+  }
+
+  /**
+   * What the operator step cost per instance, and the ratio that the work of every other process
+   * alone (API server, etcd, the client) allows on this machine's cores.
+   */
+  private static String operatorStepSummary(int n, double baselineSeconds, CpuTime.Sample step, double reconciles) {
+    double others = step.seconds().entrySet().stream()
+        .filter(e -> !"operator".equals(e.getKey())).mapToDouble(Map.Entry::getValue).sum();
+    double floor = others / Runtime.getRuntime().availableProcessors();
+    return String.format("Operator step: %.1f reconciles per instance, %.1f ms of operator CPU per instance. "
+        + "The other processes alone kept the cores busy for %.2f s, a ratio of %.2f even for an operator "
+        + "that cost nothing.%n%n", reconciles / n, step.seconds().get("operator") * 1000 / n, floor,
+        floor / baselineSeconds);
   }
 
   /** Baseline: the same number of Pods, created with the same client and concurrency. */
