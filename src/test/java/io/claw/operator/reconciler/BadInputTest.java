@@ -65,11 +65,26 @@ class BadInputTest {
     awaitStatus(client, ns, NEIGHBOUR, s -> s.phase() == Phase.Running);
   }
 
+  @Test
+  void kubectlApplyRefusesAnUnknownPullPolicyWithTheAllowedValues() {
+    assertApplyRefused("""
+        apiVersion: claw.io/v1alpha1
+        kind: ClawInstance
+        metadata:
+          name: bad
+          namespace: %s
+        spec:
+          image: nginx:1.27
+          pullPolicy: Sometimes
+        """.formatted(ns),
+        "spec.pullPolicy", "Unsupported value: \"Sometimes\"", "\"Always\", \"IfNotPresent\", \"Never\"");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"", "Team/App:1.0", "nginx:", "nginx:1.27 ", "https://registry.example.com/app",
       "app@sha256:abc"})
   void kubectlApplyRefusesAnImageThatIsNoReference(String image) {
-    var result = kubectlApply("""
+    assertApplyRefused("""
         apiVersion: claw.io/v1alpha1
         kind: ClawInstance
         metadata:
@@ -77,11 +92,16 @@ class BadInputTest {
           namespace: %s
         spec:
           image: "%s"
-        """.formatted(ns, image));
+        """.formatted(ns, image), "spec.image", "should match");
+  }
 
+  /** kubectl apply of an instance named bad fails, says each expected part, and stores nothing. */
+  private void assertApplyRefused(String yaml, String... expectedInOutput) {
+    var result = KubeApiServerResource.cluster().kubectl(yaml, "apply", "-f", "-");
     assertNotEquals(0, result.exitCode(), result.output());
-    assertTrue(result.output().contains("spec.image"), result.output());
-    assertTrue(result.output().contains("should match"), result.output());
+    for (String expected : expectedInOutput) {
+      assertTrue(result.output().contains(expected), result.output());
+    }
     assertNull(client.resources(ClawInstance.class).inNamespace(ns).withName("bad").get());
   }
 
@@ -147,9 +167,5 @@ class BadInputTest {
     ClawInstanceStatus fixed = awaitStatus(client, ns, "private", s -> s.phase() == Phase.Running);
     assertEquals(ClawCondition.TRUE, fixed.condition(ClawCondition.PULL_SECRETS_FOUND).orElseThrow().status());
     assertTrue(!fixed.message().contains("regcred"), fixed.message());
-  }
-
-  private io.claw.operator.testing.TestCluster.KubectlResult kubectlApply(String yaml) {
-    return KubeApiServerResource.cluster().kubectl(yaml, "apply", "-f", "-");
   }
 }

@@ -10,7 +10,6 @@ import static io.claw.operator.testing.Fixtures.newNamespace;
 import static io.claw.operator.testing.Fixtures.running;
 import static io.claw.operator.testing.Fixtures.waiting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -344,26 +343,6 @@ class ClawInstanceReconcilerTest {
     assertEquals("NoImage", status.condition(ClawCondition.READY).orElseThrow().reason());
     assertTrue(status.message().contains("claw.operator.default-image"), status.message());
     assertNull(client.pods().inNamespace(ns).withName("noimg").get());
-  }
-
-  @Test
-  void apiServerRejectsUnknownPullPolicyWithTheAllowedValues() {
-    var result = KubeApiServerResource.cluster().kubectl("""
-        apiVersion: claw.io/v1alpha1
-        kind: ClawInstance
-        metadata:
-          name: bad
-          namespace: %s
-        spec:
-          image: nginx:1.27
-          pullPolicy: Sometimes
-        """.formatted(ns), "apply", "-f", "-");
-
-    assertNotEquals(0, result.exitCode(), result.output());
-    assertTrue(result.output().contains("spec.pullPolicy"), result.output());
-    assertTrue(result.output().contains("Unsupported value: \"Sometimes\""), result.output());
-    assertTrue(result.output().contains("\"Always\", \"IfNotPresent\", \"Never\""), result.output());
-    assertNull(client.resources(ClawInstance.class).inNamespace(ns).withName("bad").get());
   }
 
   @Test

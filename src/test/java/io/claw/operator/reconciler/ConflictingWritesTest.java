@@ -3,9 +3,11 @@ package io.claw.operator.reconciler;
 import static io.claw.operator.testing.Fixtures.await;
 import static io.claw.operator.testing.Fixtures.awaitPod;
 import static io.claw.operator.testing.Fixtures.awaitStatus;
+import static io.claw.operator.testing.Fixtures.editSpec;
 import static io.claw.operator.testing.Fixtures.instance;
 import static io.claw.operator.testing.Fixtures.kubeletReports;
 import static io.claw.operator.testing.Fixtures.newNamespace;
+import static io.claw.operator.testing.Fixtures.retryOnConflict;
 import static io.claw.operator.testing.Fixtures.waiting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -28,7 +30,6 @@ import io.claw.operator.testing.KubeApiServerResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -135,29 +136,10 @@ class ConflictingWritesTest {
         () -> client.pods().inNamespace(ns).list().getItems().size() == 1);
   }
 
-  /** Read-modify-write with the resourceVersion, as kubectl edit does. */
   private void editImages(String editor, int count) {
     for (int i = 1; i <= count; i++) {
       String image = "registry.example.com/" + editor + ":" + i;
-      retryOnConflict(() -> {
-        ClawInstance current = client.resources(ClawInstance.class).inNamespace(ns).withName("app").get();
-        current.getSpec().setImage(image);
-        client.resource(current).update();
-      });
-    }
-  }
-
-  /** A 409 means someone wrote in between: read again and retry, as every well-behaved writer does. */
-  private static void retryOnConflict(Runnable write) {
-    while (true) {
-      try {
-        write.run();
-        return;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
-          throw e;
-        }
-      }
+      editSpec(client, ns, "app", spec -> spec.setImage(image));
     }
   }
 }

@@ -95,11 +95,18 @@ public final class Fixtures {
    */
   public static ClawInstance editSpec(KubernetesClient client, String namespace, String name,
       java.util.function.Consumer<io.claw.operator.api.ClawInstanceSpec> change) {
-    while (true) {
+    return retryOnConflict(() -> {
       ClawInstance current = client.resources(ClawInstance.class).inNamespace(namespace).withName(name).get();
       change.accept(current.getSpec());
+      return client.resource(current).update();
+    });
+  }
+
+  /** A 409 means someone wrote in between: run the read-and-write again, as well-behaved writers do. */
+  public static <T> T retryOnConflict(java.util.function.Supplier<T> readAndWrite) {
+    while (true) {
       try {
-        return client.resource(current).update();
+        return readAndWrite.get();
       } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
         if (e.getCode() != 409) {
           throw e;
