@@ -1,63 +1,40 @@
 #!/usr/bin/env bash
 # Puts kube-apiserver, etcd and kubectl where io.fabric8:kube-api-test looks for them
 # (${KUBE_API_TEST_DIR:-~/.kubeapitest}/k8s/<version>-linux-amd64/), so the tests run
-# against a real API server on machines without internet access.
+# against a real API server on machines without internet access, and next to them the node
+# binaries of the same version (kubelet, kube-scheduler, kube-controller-manager, kube-proxy)
+# that hack/real-node.sh runs, plus the Debian packages the real node needs.
 #
-# Order: 1) binaries already there (cached) -> done;
-#        2) the normal envtest download kube-api-test itself would do;
-#        3) offline: build kube-apiserver from Debian's `kubernetes` source package,
+# Order: 1) binaries already there (cached, with the current recipe stamp) -> done;
+#        2) offline: build all five from Debian's `kubernetes` source package in one go,
 #           take etcd from Debian's etcd-server and kubectl from the machine.
-# Idempotent and safe to run on every build; step 3 takes ~7 minutes once.
+# The envtest download is no help here: it has no node binaries, and a kubelet must not be
+# newer than its API server. Idempotent and safe to run on every build; step 2 takes about
+# 12 minutes once on 2 cores.
 set -euo pipefail
 
-ENVTEST_VERSION="${ENVTEST_VERSION:-1.33.0}"
 DEBIAN_K8S_VERSION="1.20.2"
 # Bump when the offline build changes, so that cached binaries from an older recipe are rebuilt.
-BUILD_RECIPE="3-reflect2-1.0.2-client-go-version"
+BUILD_RECIPE="4-node-binaries"
+KUBE_COMMANDS=(kube-apiserver kubelet kube-scheduler kube-controller-manager kube-proxy)
+# what hack/real-node.sh runs besides the binaries built here
+NODE_PACKAGES=(containerd runc containernetworking-plugins docker-registry skopeo umoci busybox-static
+  apache2-utils iptables conntrack iproute2 gcc libc6-dev)
 BASE_DIR="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s"
 WORK_DIR="${KUBE_BUILD_DIR:-$HOME/.cache/claw-operator/kube-build}"
 
 log() { echo "[provision-kube-api-test] $*" >&2; }
 
 have_binaries() {
-  local dir="$1"
-  [[ -x "$dir/kube-apiserver" && -x "$dir/etcd" && -x "$dir/kubectl" ]] || return 1
-  # the offline build's folder must carry the current recipe stamp; downloaded ones need none
-  [[ "$(basename "$dir")" != "${DEBIAN_K8S_VERSION}-linux-amd64" ]] \
-    || [[ "$(cat "$dir/.claw-build-recipe" 2>/dev/null)" == "$BUILD_RECIPE" ]]
-}
-
-cached_dir() {
-  local dir
-  for dir in "$BASE_DIR"/*-linux-amd64; do
-    if have_binaries "$dir"; then echo "$dir"; return 0; fi
+  local dir="$1" cmd
+  for cmd in "${KUBE_COMMANDS[@]}" etcd kubectl; do
+    [[ -x "$dir/$cmd" ]] || return 1
   done
-  return 1
+  [[ "$(cat "$dir/.claw-build-recipe" 2>/dev/null)" == "$BUILD_RECIPE" ]]
 }
 
 as_root() {
   if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
-}
-
-try_download() {
-  local target="$BASE_DIR/${ENVTEST_VERSION}-linux-amd64"
-  local url="https://github.com/kubernetes-sigs/controller-tools/releases/download/envtest-v${ENVTEST_VERSION}/envtest-v${ENVTEST_VERSION}-linux-amd64.tar.gz"
-  local tmp
-  tmp=$(mktemp -d)
-  log "trying the envtest download of ${ENVTEST_VERSION}"
-  if curl -fsSL --connect-timeout 10 --max-time 300 -o "$tmp/envtest.tar.gz" "$url" 2>/dev/null \
-      && tar -xzf "$tmp/envtest.tar.gz" -C "$tmp"; then
-    mkdir -p "$target"
-    # the archive holds controller-tools/envtest/{etcd,kube-apiserver,kubectl}
-    find "$tmp" -type f \( -name kube-apiserver -o -name etcd -o -name kubectl \) -exec cp {} "$target/" \;
-    chmod +x "$target"/*
-    rm -rf "$tmp"
-    have_binaries "$target"
-    return
-  fi
-  rm -rf "$tmp"
-  log "download not possible here; building offline from Debian packages"
-  return 1
 }
 
 apt_install() {
@@ -111,7 +88,7 @@ build_offline() {
   cp -r "$gocode/modern-go/reflect2" "$src/vendor/github.com/modern-go/reflect2"
   cp -r "$gocode/json-iterator/go" "$src/vendor/github.com/json-iterator/go"
 
-  log "building kube-apiserver ${DEBIAN_K8S_VERSION} (takes several minutes)"
+  log "building ${KUBE_COMMANDS[*]} ${DEBIAN_K8S_VERSION} (takes about 12 minutes on 2 cores)"
   (
     cd "$src"
     export GOPATH="$gopath" GO111MODULE=off CGO_ENABLED=0 GOFLAGS= GOCACHE="$WORK_DIR/gocache"
@@ -125,11 +102,16 @@ build_offline() {
       ldflags+=" -X ${vpkg}.gitVersion=v${DEBIAN_K8S_VERSION} -X ${vpkg}.gitMajor=1 -X ${vpkg}.gitMinor=20"
       ldflags+=" -X ${vpkg}.gitTreeState=clean"
     done
-    go build -o "$WORK_DIR/kube-apiserver" -ldflags "$ldflags" ./cmd/kube-apiserver
+    # one go build for all of them: they share most packages, which are then compiled once
+    mkdir -p "$WORK_DIR/bin"
+    go build -o "$WORK_DIR/bin/" -ldflags "$ldflags" "${KUBE_COMMANDS[@]/#/./cmd/}"
   )
 
   mkdir -p "$target"
-  install -m 0755 "$WORK_DIR/kube-apiserver" "$target/kube-apiserver"
+  local cmd
+  for cmd in "${KUBE_COMMANDS[@]}"; do
+    install -m 0755 "$WORK_DIR/bin/$cmd" "$target/$cmd"
+  done
   install -m 0755 "$(command -v etcd || echo /usr/bin/etcd)" "$target/etcd"
   local kubectl_bin
   kubectl_bin=$(command -v kubectl || true)
@@ -148,13 +130,14 @@ build_offline() {
 }
 
 main() {
-  local dir
-  if dir=$(cached_dir); then
+  mkdir -p "$BASE_DIR"
+  # two builds at once (two Maven runs) would share one work folder: let the second wait
+  exec 9>"$BASE_DIR/.provision.lock"
+  flock 9
+  apt_install "${NODE_PACKAGES[@]}"
+  local dir="$BASE_DIR/${DEBIAN_K8S_VERSION}-linux-amd64"
+  if have_binaries "$dir"; then
     log "using cached binaries in $dir"
-    return 0
-  fi
-  if [[ "${KUBE_API_TEST_SKIP_DOWNLOAD:-}" != "true" ]] && try_download; then
-    log "downloaded to $BASE_DIR/${ENVTEST_VERSION}-linux-amd64"
     return 0
   fi
   build_offline

@@ -3,6 +3,8 @@
 # the tests use) on a machine with no Kubernetes cluster and no Docker. Operator settings are
 # taken from CLAW_OPERATOR_* environment variables, e.g.
 #   CLAW_OPERATOR_DEFAULT_PULL_POLICY=Always hack/run-local.sh
+# With a real node (kubelet, containerd, local registries; needs root), so that Pods really run:
+#   CLAW_LOCAL_REAL_NODE=true hack/run-local.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,24 +1,34 @@
 package io.claw.operator.observability;
 
+import java.util.Optional;
+
 import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstanceStatus;
+import io.claw.operator.status.StatusCalculator;
 
-/** How the ImagePullFailed condition moved between two statuses; only moves are worth telling. */
+/**
+ * How the ImagePullFailed condition moved between two statuses; only moves are worth telling.
+ * A failure starts when the condition turns True, and has recovered only when an image was
+ * pulled after it (reason ImagePulled), not when the failing Pod was merely replaced.
+ */
 public enum PullFailureTransition {
   STARTED,
   RECOVERED,
   NONE;
 
   public static PullFailureTransition between(ClawInstanceStatus before, ClawInstanceStatus after) {
-    boolean wasFailing = failing(before);
-    boolean isFailing = failing(after);
-    if (isFailing == wasFailing) {
-      return NONE;
+    Optional<ClawCondition> was = pullCondition(before);
+    Optional<ClawCondition> is = pullCondition(after);
+    boolean wasFailing = was.map(ClawCondition::isTrue).orElse(false);
+    if (is.map(ClawCondition::isTrue).orElse(false)) {
+      return wasFailing ? NONE : STARTED;
     }
-    return isFailing ? STARTED : RECOVERED;
+    boolean wasUnresolved = wasFailing || was.map(c -> StatusCalculator.AWAITING_PULL.equals(c.reason())).orElse(false);
+    boolean pulled = is.map(c -> StatusCalculator.IMAGE_PULLED.equals(c.reason())).orElse(false);
+    return wasUnresolved && pulled ? RECOVERED : NONE;
   }
 
-  private static boolean failing(ClawInstanceStatus status) {
-    return status != null && status.condition(ClawCondition.IMAGE_PULL_FAILED).map(ClawCondition::isTrue).orElse(false);
+  private static Optional<ClawCondition> pullCondition(ClawInstanceStatus status) {
+    return status == null ? Optional.empty() : status.condition(ClawCondition.IMAGE_PULL_FAILED);
   }
 }

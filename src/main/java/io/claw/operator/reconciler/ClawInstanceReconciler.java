@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.config.ClawOperatorConfig;
@@ -22,6 +23,7 @@ import io.claw.operator.pod.ClawPod;
 import io.claw.operator.pod.Labels;
 import io.claw.operator.status.Observation;
 import io.claw.operator.status.PodState;
+import io.claw.operator.status.PullFailure;
 import io.claw.operator.status.PullSecrets;
 import io.claw.operator.status.StatusCalculator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -56,8 +58,13 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
   public static final String NAME = "clawinstance";
 
   private static final Logger LOG = Logger.getLogger(ClawInstanceReconciler.class);
-  /** A foreign Pod holding our name, or a Secret yet to be created, sends us no events: look again now and then. */
+  /** A foreign Pod holding our name sends us no events: look again now and then. */
   private static final Duration RECHECK = Duration.ofSeconds(30);
+  /**
+   * Nor does a Secret yet to be created (Secrets are not watched): look again soon, so that an
+   * instance recovers within seconds of the Secret's creation. One GET per such instance.
+   */
+  private static final Duration RECHECK_MISSING_SECRET = Duration.ofSeconds(5);
 
   private final ClawOperatorConfig config;
   private final ClawMetrics metrics;
@@ -90,12 +97,16 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
     var policy = EffectivePullPolicy.resolve(instance.getSpec().getPullPolicy(), config.defaultPullPolicy());
     String image = Optional.ofNullable(instance.getSpec().getImage()).or(config::defaultImage).orElse(null);
 
-    Observation observed = image == null
-        ? new Observation(instance, policy, null, PodState.NO_IMAGE, null)
-        : reconcilePod(instance, context, ClawPod.desired(instance, image, policy.policy()), policy, image);
-    if (image != null && config.checkPullSecrets()) {
-      observed = observed.withPullSecrets(pullSecretCheck.check(context.getClient(),
-          instance.getMetadata().getNamespace(), instance.getSpec().getImagePullSecrets()));
+    Observation observed;
+    if (image == null) {
+      observed = new Observation(instance, policy, null, PodState.NO_IMAGE, null);
+    } else {
+      PullSecrets secrets = config.checkPullSecrets()
+          ? pullSecretCheck.check(context.getClient(), instance.getMetadata().getNamespace(),
+              instance.getSpec().getImagePullSecrets())
+          : PullSecrets.NOT_CHECKED;
+      observed = reconcilePod(instance, context, ClawPod.desired(instance, image, policy.policy()), policy, image,
+          secretsAppeared(instance, secrets)).withPullSecrets(secrets);
     }
 
     Instant now = clock.instant();
@@ -106,11 +117,19 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
       instance.setStatus(status);
       control = UpdateControl.patchStatus(instance);
     }
-    if (observed.podState() == PodState.NAME_CONFLICT
-        || observed.pullSecrets().result() == PullSecrets.Result.MISSING) {
+    if (observed.podState() == PodState.NAME_CONFLICT) {
       control.rescheduleAfter(RECHECK);
+    } else if (observed.pullSecrets().result() == PullSecrets.Result.MISSING) {
+      control.rescheduleAfter(RECHECK_MISSING_SECRET);
     }
     return control;
+  }
+
+  /** The status said a pull secret was missing, and now every one exists. */
+  private static boolean secretsAppeared(ClawInstance instance, PullSecrets now) {
+    return now.result() == PullSecrets.Result.FOUND && instance.getStatus() != null
+        && instance.getStatus().condition(ClawCondition.PULL_SECRETS_FOUND)
+            .map(c -> ClawCondition.FALSE.equals(c.status())).orElse(false);
   }
 
   /** Events and metrics for a pull failure that starts or ends, once per change. */
@@ -124,7 +143,7 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
   }
 
   private Observation reconcilePod(ClawInstance instance, Context<ClawInstance> context, Pod desired,
-      EffectivePullPolicy policy, String image) {
+      EffectivePullPolicy policy, String image, boolean secretsAppeared) {
     Optional<Pod> live = context.getSecondaryResource(Pod.class);
     if (live.isEmpty()) {
       return create(instance, context, desired, policy, image);
@@ -136,11 +155,15 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
     }
     // Ours by label but not by owner: left over from a deleted instance of the same name.
     boolean orphaned = !isControlledBy(pod, instance);
-    if (orphaned || ClawPod.needsRecreate(pod, desired)) {
+    // The kubelet waits out its pull back-off (up to 5 minutes) before it tries the new Secret;
+    // a new Pod pulls at once.
+    boolean stuckWithoutSecret = secretsAppeared && PullFailure.of(pod).isPresent();
+    if (orphaned || stuckWithoutSecret || ClawPod.needsRecreate(pod, desired)) {
       LOG.infof(orphaned ? "Replacing Pod %s left over from an earlier ClawInstance of that name"
+          : stuckWithoutSecret ? "Recreating Pod %s: its pull secrets exist now"
           : "Recreating Pod %s: fields that a live Pod cannot change differ (pull policy %s)",
           name(desired), policy.policy());
-      context.getClient().resource(pod).delete();
+      delete(context, pod);
       return new Observation(instance, policy, image, PodState.REPLACING, pod);
     }
     if (ClawPod.needsImageUpdate(pod, desired)) {
@@ -148,6 +171,20 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
       pod = context.resourceOperations().jsonPatch(pod, current -> withImage(current, image));
     }
     return new Observation(instance, policy, image, PodState.PRESENT, pod);
+  }
+
+  /**
+   * A Pod whose containers never started and cannot start (its image does not pull) has no app
+   * to stop gracefully, so it goes at once and its replacement need not wait for the kubelet's
+   * graceful delete. Any other Pod is stopped gracefully, so that two never run side by side.
+   */
+  private static void delete(Context<ClawInstance> context, Pod pod) {
+    var delete = context.getClient().resource(pod);
+    if (PullFailure.blocksPodThatNeverRan(pod)) {
+      delete.withGracePeriod(0).delete();
+    } else {
+      delete.delete();
+    }
   }
 
   private Observation create(ClawInstance instance, Context<ClawInstance> context, Pod desired,

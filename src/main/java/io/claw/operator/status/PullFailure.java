@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -37,6 +38,25 @@ public record PullFailure(String container, String reason, String message) {
             .map(w -> new PullFailure(cs.getName(), w.getReason(), nullToEmpty(w.getMessage())))
             .stream())
         .findFirst();
+  }
+
+  /**
+   * True when a container waits on a pull failure and no container of the Pod has run yet, now
+   * or before: there is no app to stop, and none can start until a pull succeeds.
+   */
+  public static boolean blocksPodThatNeverRan(Pod pod) {
+    PodStatus status = pod.getStatus();
+    return of(pod).isPresent()
+        && Stream.concat(stream(status.getInitContainerStatuses()), stream(status.getContainerStatuses()))
+            .noneMatch(PullFailure::hasRun);
+  }
+
+  private static boolean hasRun(ContainerStatus cs) {
+    return ran(cs.getState()) || ran(cs.getLastState());
+  }
+
+  private static boolean ran(ContainerState state) {
+    return state != null && (state.getRunning() != null || state.getTerminated() != null);
   }
 
   private static Optional<ContainerStateWaiting> waiting(ContainerStatus cs) {

@@ -20,6 +20,10 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 /** Builds an instance's status from what was observed; pure, so that it is easy to test. */
 public final class StatusCalculator {
 
+  /** ImagePullFailed reasons while False: the image was pulled, or a failure ended without a pull yet. */
+  public static final String IMAGE_PULLED = "ImagePulled";
+  public static final String AWAITING_PULL = "AwaitingPull";
+
   /** Waiting reasons of a container that is simply on its way up. */
   private static final Set<String> STARTING_REASONS = Set.of("ContainerCreating", "PodInitializing");
 
@@ -34,8 +38,8 @@ public final class StatusCalculator {
     ClawCondition ready = new ClawCondition(ClawCondition.READY,
         verdict.ready() ? ClawCondition.TRUE : ClawCondition.FALSE,
         verdict.reason(), verdict.message(), null, generation);
-    ClawCondition pull = pullCondition(verdict, generation);
     List<ClawCondition> previousConditions = previous == null ? null : previous.conditions();
+    ClawCondition pull = pullCondition(verdict, previous, generation);
     List<ClawCondition> conditions = Stream.concat(Stream.of(ready, pull),
             pullSecretsCondition(observed, generation).stream())
         .map(c -> Conditions.withTransitionTime(c, previousConditions, now))
@@ -105,14 +109,21 @@ public final class StatusCalculator {
     });
   }
 
-  private static ClawCondition pullCondition(Assessment verdict, Long generation) {
+  private static ClawCondition pullCondition(Assessment verdict, ClawInstanceStatus previous, Long generation) {
     if (verdict.pullFailure() != null) {
       return new ClawCondition(ClawCondition.IMAGE_PULL_FAILED, ClawCondition.TRUE,
           verdict.pullFailure().reason(), verdict.pullFailure().message(), null, generation);
     }
     if (verdict.imageID() != null) {
       return new ClawCondition(ClawCondition.IMAGE_PULL_FAILED, ClawCondition.FALSE,
-          "ImagePulled", "The image is on the node: " + verdict.imageID(), null, generation);
+          IMAGE_PULLED, "The image is on the node: " + verdict.imageID(), null, generation);
+    }
+    if (previous != null && previous.condition(ClawCondition.IMAGE_PULL_FAILED)
+        .filter(c -> c.isTrue() || AWAITING_PULL.equals(c.reason())).isPresent()) {
+      // The failing Pod was replaced, or its image or policy changed: that ends the failure
+      // report, not the failure. Only a pull that succeeds (ImagePulled) means it recovered.
+      return new ClawCondition(ClawCondition.IMAGE_PULL_FAILED, ClawCondition.FALSE,
+          AWAITING_PULL, "No pull failure reported since the last one; no pull has succeeded yet", null, generation);
     }
     return new ClawCondition(ClawCondition.IMAGE_PULL_FAILED, ClawCondition.FALSE,
         "NoPullFailure", "No image pull failure reported", null, generation);

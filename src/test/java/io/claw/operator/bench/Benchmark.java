@@ -19,6 +19,8 @@ import java.util.stream.IntStream;
 
 import org.awaitility.Awaitility;
 
+import io.claw.operator.testing.Seen;
+import io.claw.operator.testing.Stats;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.testing.Fixtures;
 import io.claw.operator.testing.OperatorProcess;
@@ -127,7 +129,7 @@ public final class Benchmark {
     double[] latencies = pullFailureLatencies(ns, n);
     long[] quiet = quietResync(ns, n);
     double[] memory = memory();
-    return new Result(n, baseline, withOperator, percentile(latencies, 50), percentile(latencies, 99),
+    return new Result(n, baseline, withOperator, Stats.percentile(latencies, 50), Stats.percentile(latencies, 99),
         quiet[0], quiet[1], memory[0], memory[1], memory[2]);
   }
 
@@ -281,11 +283,6 @@ public final class Benchmark {
     long start = System.nanoTime();
     step.run();
     return (System.nanoTime() - start) / 1e9;
-  }
-
-  private static double percentile(double[] sorted, int p) {
-    int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
   }
 
   static String table(List<Result> results) {

@@ -21,7 +21,7 @@ class LocalRunIT {
 
   @Test
   void kubectlAgainstTheLocalControlPlaneShowsWhatTheOperatorDoes() throws Exception {
-    try (LocalRun run = LocalRun.start(Map.of("CLAW_OPERATOR_DEFAULT_PULL_POLICY", "Never"));
+    try (LocalRun run = LocalRun.start(Map.of("CLAW_OPERATOR_DEFAULT_PULL_POLICY", "Never"), false);
         KubernetesClient client = run.cluster().client()) {
       TestCluster cluster = run.cluster();
 

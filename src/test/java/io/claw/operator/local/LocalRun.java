@@ -9,33 +9,46 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import io.claw.operator.testing.OperatorProcess;
+import io.claw.operator.testing.RealNode;
 import io.claw.operator.testing.TestCluster;
 
 /**
  * Runs the packaged operator against an embedded control plane (the real kube-apiserver + etcd
- * the tests use), for trying the operator on a machine with no cluster and no Docker.
- * Started by hack/run-local.sh; stops with Ctrl-C.
+ * the tests use), for trying the operator on a machine with no cluster and no Docker; with
+ * {@code CLAW_LOCAL_REAL_NODE=true} also a real node (kubelet, containerd, registries) that
+ * runs the Pods. Started by hack/run-local.sh; stops with Ctrl-C.
  */
 public final class LocalRun implements AutoCloseable {
 
   public static final Path KUBECONFIG = Path.of("target", "local-cluster", "kubeconfig").toAbsolutePath();
+  /** The image pushed to the real node's open registry, for a first instance. */
+  public static final String DEMO_IMAGE = RealNode.Registry.OPEN.host() + "/claw-demo:1";
 
   private final TestCluster cluster;
+  private final RealNode node;
   private final OperatorProcess operator;
 
-  private LocalRun(TestCluster cluster, OperatorProcess operator) {
+  private LocalRun(TestCluster cluster, RealNode node, OperatorProcess operator) {
     this.cluster = cluster;
+    this.node = node;
     this.operator = operator;
   }
 
-  /** @param settings operator settings as environment variables, e.g. CLAW_OPERATOR_DEFAULT_PULL_POLICY */
-  public static LocalRun start(Map<String, String> settings) throws IOException {
-    TestCluster cluster = new TestCluster("local-cluster").start();
+  /**
+   * @param settings operator settings as environment variables, e.g. CLAW_OPERATOR_DEFAULT_PULL_POLICY
+   * @param realNode whether to run a real node beside the control plane
+   */
+  public static LocalRun start(Map<String, String> settings, boolean realNode) throws IOException {
+    RealNode node = realNode ? RealNode.start("local-cluster") : null;
+    TestCluster cluster = realNode ? node.cluster() : new TestCluster("local-cluster").start();
+    if (realNode) {
+      node.pushImage(RealNode.Registry.OPEN, "claw-demo:1", "demo");
+    }
     Files.createDirectories(KUBECONFIG.getParent());
     Files.copy(cluster.kubeconfig(), KUBECONFIG, StandardCopyOption.REPLACE_EXISTING);
     Map<String, String> env = new HashMap<>(settings);
     env.put("KUBECONFIG", KUBECONFIG.toString());
-    return new LocalRun(cluster, OperatorProcess.start("local-run", env));
+    return new LocalRun(cluster, node, OperatorProcess.start("local-run", env));
   }
 
   public TestCluster cluster() {
@@ -49,7 +62,11 @@ public final class LocalRun implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     operator.close();
-    cluster.close();
+    if (node != null) {
+      node.close();
+    } else {
+      cluster.close();
+    }
   }
 
   public static void main(String[] args) throws Exception {
@@ -59,7 +76,11 @@ public final class LocalRun implements AutoCloseable {
         settings.put(name, value);
       }
     });
-    LocalRun run = start(settings);
+    boolean realNode = Boolean.parseBoolean(System.getenv("CLAW_LOCAL_REAL_NODE"));
+    if (realNode && RealNode.unavailableReason() != null) {
+      throw new IllegalStateException("No real node here: " + RealNode.unavailableReason());
+    }
+    LocalRun run = start(settings, realNode);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
@@ -69,7 +90,7 @@ public final class LocalRun implements AutoCloseable {
       }
       stopped.countDown();
     }));
-    System.out.println("""
+    System.out.println(realNode ? realNodeHelp(run) : """
 
         claw-operator is running against a local control plane (kube-apiserver + etcd, no nodes).
           operator log: %s
@@ -85,5 +106,32 @@ public final class LocalRun implements AutoCloseable {
         Ctrl-C stops the operator and the control plane.
         """.formatted(run.operator().log().toAbsolutePath(), KUBECONFIG, KUBECONFIG));
     stopped.await();
+  }
+
+  private static String realNodeHelp(LocalRun run) {
+    return """
+
+        claw-operator is running against a local control plane with a real node: kubelet,
+        containerd and three registries (registry.local, private.registry.local with user %s
+        and password %s, airgap.registry.local). Image %s is in registry.local.
+          operator log: %s
+          node logs:    target/real-node/local-cluster/logs/
+          kubeconfig:   %s
+
+        In another terminal:
+          export KUBECONFIG=%s
+          kubectl apply -f - <<EOF
+          apiVersion: claw.io/v1alpha1
+          kind: ClawInstance
+          metadata: {name: demo}
+          spec: {image: %s}
+          EOF
+          kubectl get claw,pods -o wide
+          hack/real-node.sh image target/real-node/local-cluster open demo:2 v2   # push another image
+          hack/real-node.sh registry target/real-node/local-cluster stop open     # take the registry down
+
+        Ctrl-C stops the operator, the node and the control plane, and undoes the node's changes.
+        """.formatted(run.node.registryUser(), run.node.registryPassword(), DEMO_IMAGE,
+        run.operator().log().toAbsolutePath(), KUBECONFIG, KUBECONFIG, DEMO_IMAGE);
   }
 }

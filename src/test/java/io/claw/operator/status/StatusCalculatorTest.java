@@ -143,6 +143,28 @@ class StatusCalculatorTest {
   }
 
   @Test
+  void aFailureEndedByAReplacementAwaitsAPullBeforeItCountsAsRecovered() {
+    observe(pod(waiting("ErrImagePull", "connection refused")), "nginx:1.27", T0);
+    ClawInstanceStatus replacing = StatusCalculator.compute(new Observation(instance, POLICY, "nginx:1.27", PodState.REPLACING, pod()), T1);
+    instance.setStatus(replacing);
+    assertEquals(ClawCondition.FALSE, pullCondition(replacing).status());
+    assertEquals(StatusCalculator.AWAITING_PULL, pullCondition(replacing).reason());
+    assertNull(replacing.pullFailureReason());
+
+    ClawInstanceStatus creating = observe(pod(), "nginx:1.27", T1);
+    assertEquals(StatusCalculator.AWAITING_PULL, pullCondition(creating).reason(), "kept until a pull succeeds");
+    Pod running = new PodBuilder(pod()).editStatus().withContainerStatuses(new ContainerStatusBuilder().withName("claw")
+        .withImageID("docker.io/library/nginx@sha256:abc").withNewState().withNewRunning().endRunning().endState()
+        .build()).endStatus().build();
+    assertEquals(StatusCalculator.IMAGE_PULLED, pullCondition(observe(running, "nginx:1.27", T1)).reason());
+  }
+
+  @Test
+  void withoutAFailureBeforeAPodWithoutImageHasNoPullFailure() {
+    assertEquals("NoPullFailure", pullCondition(observe(pod(), "nginx:1.27", T0)).reason());
+  }
+
+  @Test
   void replacingAndConflictAndMissingImageAreExplained() {
     var replacing = StatusCalculator.compute(new Observation(instance, POLICY, "nginx:1.27", PodState.REPLACING, pod()), T0);
     assertEquals("PodReplacing", replacing.condition(ClawCondition.READY).orElseThrow().reason());

@@ -29,6 +29,18 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 public final class TestCluster implements AutoCloseable {
 
   public static final Path CRDS = Path.of("crds");
+  /**
+   * The Kubernetes version the tests run against: the one hack/provision-kube-api-test.sh builds,
+   * unless {@code -Dclaw.kube-version} names another (kube-api-test downloads it where it can).
+   * Fixed, so that kube-api-test does not pick whichever version folder happens to be newest.
+   */
+  public static final String KUBE_VERSION = System.getProperty("claw.kube-version", "1.20.2");
+  /**
+   * kube-api-test's folder: binaries under k8s/, certificates at the top. Maven passes the same
+   * folder to the provisioning script, so the two agree even where HOME and user.home differ.
+   */
+  public static final Path KUBE_API_TEST_DIR = Path.of(System.getProperty("claw.kube-api-test-dir",
+      Path.of(System.getProperty("user.home"), ".kubeapitest").toString()));
 
   private final KubeAPIServer server;
   private final Path kubeconfig;
@@ -41,6 +53,8 @@ public final class TestCluster implements AutoCloseable {
   public TestCluster(String name, String... apiServerFlags) {
     this.kubeconfig = Path.of("target", "kube-api-test", name + ".kubeconfig");
     this.server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
+        .withTestDir(KUBE_API_TEST_DIR.toString())
+        .withApiServerVersion(KUBE_VERSION)
         .withApiServerFlags(List.of(apiServerFlags))
         .build());
   }
@@ -61,12 +75,19 @@ public final class TestCluster implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     config = Config.fromKubeconfig(yaml);
-    if (installCrds) {
-      try (KubernetesClient client = client()) {
+    try (KubernetesClient client = client()) {
+      System.out.printf("[test-cluster] %s: kube-apiserver %s from %s%n", kubeconfig.getFileName(),
+          client.getKubernetesVersion().getGitVersion(), binaries());
+      if (installCrds) {
         installCrds(client);
       }
     }
     return this;
+  }
+
+  /** The folder of the binaries this cluster runs (kube-apiserver, etcd, and the node's). */
+  public static Path binaries() {
+    return KUBE_API_TEST_DIR.resolve("k8s").resolve(KUBE_VERSION + "-linux-amd64");
   }
 
   public KubernetesClient client() {

@@ -1,6 +1,6 @@
-package io.claw.operator.bench;
+package io.claw.operator.testing;
 
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
@@ -11,21 +11,23 @@ import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.Watchable;
 
 /**
- * The names of the objects a watch has shown matching a condition. Waiting on it costs the API
- * server one watch instead of repeated lists of N objects, which would load the server being
- * measured.
+ * The objects a watch has shown matching a condition, and when each was first seen so. Waiting
+ * on it costs the API server one watch instead of repeated lists of N objects, which would load
+ * the server being measured.
  */
-final class Seen<T extends HasMetadata> implements AutoCloseable {
+public final class Seen<T extends HasMetadata> implements AutoCloseable {
 
-  private final Set<String> names = ConcurrentHashMap.newKeySet();
+  /** name -> System.nanoTime() when the watch first showed it matching */
+  private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
   private final Watch watch;
 
   private Seen(Watchable<T> source, Predicate<T> condition) {
     this.watch = source.watch(new Watcher<>() {
       @Override
       public void eventReceived(Action action, T resource) {
+        long now = System.nanoTime();
         if (action != Action.DELETED && condition.test(resource)) {
-          names.add(resource.getMetadata().getName());
+          firstSeen.putIfAbsent(resource.getMetadata().getName(), now);
         }
       }
 
@@ -36,12 +38,17 @@ final class Seen<T extends HasMetadata> implements AutoCloseable {
   }
 
   /** Start it before the objects are written, in a namespace that starts out empty. */
-  static <T extends HasMetadata> Seen<T> watch(Watchable<T> source, Predicate<T> condition) {
+  public static <T extends HasMetadata> Seen<T> watch(Watchable<T> source, Predicate<T> condition) {
     return new Seen<>(source, condition);
   }
 
-  int count() {
-    return names.size();
+  public int count() {
+    return firstSeen.size();
+  }
+
+  /** When the named object was first seen matching (System.nanoTime()), or null. */
+  public Long firstSeen(String name) {
+    return firstSeen.get(name);
   }
 
   @Override

@@ -1,0 +1,406 @@
+#!/usr/bin/env bash
+# A real single-node Kubernetes node beside a running kube-apiserver, all offline:
+# containerd + runc with a CNI bridge, kubelet, kube-scheduler, kube-controller-manager and
+# kube-proxy (built by hack/provision-kube-api-test.sh from the same source as the API server),
+# and three docker-registry instances on loopback:
+#   registry.local          open
+#   private.registry.local  basic auth (user and password in rig.env)
+#   airgap.registry.local   open, for tests that take a registry down
+# containerd maps these made-up names to 127.0.0.1:<port> (hosts.toml), so no DNS is needed.
+#
+#   hack/real-node.sh up DIR          start everything; writes DIR/rig.env; needs root
+#   hack/real-node.sh down DIR        stop everything and undo every change to the host
+#   hack/real-node.sh registry DIR stop|start NAME   take one registry down or up (NAME: open|private|airgap)
+#   hack/real-node.sh image DIR NAME REPO:TAG MARKER build a busybox app image whose /claw-version
+#                                     holds MARKER and push it to registry NAME
+#
+# `up` needs: KUBECONFIG_FILE (admin kubeconfig of the API server), KUBE_CERT_DIR (its certificates:
+# apiserver.key/.crt, client.crt/.key as kube-api-test writes them), KUBE_BIN_DIR (kubelet etc.).
+# The API server must run with --kubelet-preferred-address-types=InternalIP,Hostname and
+# --kubelet-client-certificate/--kubelet-client-key set to the client certificate, or `kubectl logs`
+# fails. One node per machine: `up` first takes down a rig that an earlier run left behind.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "$0")" && pwd)"
+CURRENT_RIG=/run/claw-real-node.dir
+BRIDGE=claw0
+POD_CIDR=10.244.0.0/24
+NODE_NAME="${NODE_NAME:-claw-node}"
+REGISTRY_USER=claw
+# sysctls that kubelet, kube-proxy and the CNI bridge change; put back on `down`
+SYSCTLS=(kernel.panic kernel.panic_on_oops vm.overcommit_memory vm.panic_on_oom net.ipv4.ip_forward
+  net.ipv4.conf.all.route_localnet net.bridge.bridge-nf-call-iptables net.bridge.bridge-nf-call-ip6tables)
+# folders kubelet 1.20 hard-codes outside its --root-dir
+HOST_DIRS=(/var/log/pods /var/log/containers /var/lib/kubelet/device-plugins /var/lib/kubelet)
+
+log() { echo "[real-node] $*" >&2; }
+die() { echo "[real-node] ERROR: $*" >&2; exit 1; }
+
+require() {
+  [[ $(id -u) -eq 0 ]] || die "must run as root (containerd, kubelet, iptables and mounts need it)"
+  local cmd missing=()
+  for cmd in containerd containerd-shim-runc-v2 runc ctr docker-registry skopeo umoci htpasswd gcc \
+      iptables-save iptables-restore conntrack ip curl; do
+    command -v "$cmd" >/dev/null || missing+=("$cmd")
+  done
+  [[ -x /usr/lib/cni/bridge && -x /usr/lib/cni/host-local ]] || missing+=("/usr/lib/cni/bridge")
+  [[ -x /bin/busybox ]] || missing+=("/bin/busybox (busybox-static)")
+  ((${#missing[@]} == 0)) || die "missing ${missing[*]}; hack/provision-kube-api-test.sh installs them"
+  for cmd in kubelet kube-scheduler kube-controller-manager kube-proxy; do
+    [[ -x "$KUBE_BIN_DIR/$cmd" ]] || die "no $KUBE_BIN_DIR/$cmd; run hack/provision-kube-api-test.sh"
+  done
+  [[ -f "$KUBECONFIG_FILE" ]] || die "KUBECONFIG_FILE $KUBECONFIG_FILE does not exist"
+  [[ -f "$KUBE_CERT_DIR/apiserver.key" && -f "$KUBE_CERT_DIR/client.crt" ]] \
+    || die "no apiserver.key/client.crt in KUBE_CERT_DIR=$KUBE_CERT_DIR"
+}
+
+free_port() {
+  local port
+  while :; do
+    port=$((20000 + RANDOM % 20000))
+    ss -Htln "sport = :$port" | grep -q . || { echo "$port"; return; }
+  done
+}
+
+node_ip() { ip -4 route get 1.1.1.1 2>/dev/null | sed -n 's/.* src \([0-9.]*\).*/\1/p' | head -n1; }
+
+start() { # name, command...: runs in the background, logs to DIR/logs/NAME.log, pid in DIR/pids/NAME
+  local name="$1"; shift
+  setsid "$@" >"$D/logs/$name.log" 2>&1 </dev/null &
+  echo $! >"$D/pids/$name"
+}
+
+wait_for() { # description, seconds, command...
+  local what="$1" seconds="$2"; shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@" >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || die "$what not ready after ${seconds}s; see $D/logs"
+    sleep 0.2
+  done
+}
+
+registry_port() { # name -> port
+  case "$1" in
+    open) echo "$REGISTRY_OPEN_PORT" ;; private) echo "$REGISTRY_PRIVATE_PORT" ;; airgap) echo "$REGISTRY_AIRGAP_PORT" ;;
+    *) die "unknown registry $1 (open, private, airgap)" ;;
+  esac
+}
+
+registry_host() {
+  case "$1" in open) echo registry.local ;; private) echo private.registry.local ;; airgap) echo airgap.registry.local ;; esac
+}
+
+start_registry() {
+  local name="$1" port
+  port=$(registry_port "$name")
+  local auth=""
+  [[ $name == private ]] && auth="auth: {htpasswd: {realm: claw-private, path: $D/registry/htpasswd}}"
+  mkdir -p "$D/registry/$name"
+  cat >"$D/registry/$name.yml" <<EOF
+version: 0.1
+log: {level: warn, accesslog: {disabled: true}}
+storage: {filesystem: {rootdirectory: $D/registry/$name}, delete: {enabled: true}}
+http: {addr: 127.0.0.1:$port}
+$auth
+EOF
+  start "registry-$name" docker-registry serve "$D/registry/$name.yml"
+  wait_for "registry $name" 30 curl -s -o /dev/null "http://127.0.0.1:$port/v2/"
+}
+
+stop_pid() { # name: TERM, then KILL after 10 s
+  local file="$D/pids/$1" pid
+  [[ -f $file ]] || return 0
+  pid=$(cat "$file")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$file"
+}
+
+write_containerd_config() {
+  mkdir -p "$D/containerd" "$D/cni" "$D/certs.d"
+  cat >"$D/containerd/config.toml" <<EOF
+version = 2
+root = "$D/containerd/root"
+state = "$D/containerd/state"
+[grpc]
+  address = "$D/containerd.sock"
+[ttrpc]
+  address = "$D/containerd.sock.ttrpc"
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "claw.local/pause:1"
+  # this kernel refuses negative oom_score_adj values; without this every sandbox fails to start
+  restrict_oom_score_adj = true
+  stream_server_address = "127.0.0.1"
+  stream_server_port = "0"
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "/usr/lib/cni"
+    conf_dir = "$D/cni"
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    config_path = "$D/certs.d"
+  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+    runtime_type = "io.containerd.runc.v2"
+  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+    Root = "$D/runc"
+    SystemdCgroup = false
+EOF
+  cat >"$D/cni/10-claw.conflist" <<EOF
+{"cniVersion": "0.4.0", "name": "claw", "plugins": [
+  {"type": "bridge", "bridge": "$BRIDGE", "isGateway": true, "ipMasq": false, "hairpinMode": true,
+   "ipam": {"type": "host-local", "dataDir": "$D/cni-ipam", "ranges": [[{"subnet": "$POD_CIDR"}]],
+            "routes": [{"dst": "0.0.0.0/0"}]}},
+  {"type": "portmap", "capabilities": {"portMappings": true}}]}
+EOF
+  local name
+  for name in open private airgap; do
+    local host port
+    host=$(registry_host "$name")
+    port=$(registry_port "$name")
+    mkdir -p "$D/certs.d/$host"
+    cat >"$D/certs.d/$host/hosts.toml" <<EOF
+server = "http://127.0.0.1:$port"
+[host."http://127.0.0.1:$port"]
+  capabilities = ["pull", "resolve"]
+EOF
+  done
+}
+
+# An OCI image from a root filesystem folder, its ENTRYPOINT and user, copied to where skopeo is told.
+oci_image() { # rootfs-setup-function, entrypoint (one path), user, destination
+  local setup="$1" entrypoint="$2" user="$3" dest="$4"
+  local work
+  work=$(mktemp -d "$D/image.XXXXXX")
+  umoci init --layout "$work/oci" >/dev/null
+  umoci new --image "$work/oci:img" >/dev/null
+  umoci unpack --image "$work/oci:img" "$work/bundle" >/dev/null
+  "$setup" "$work/bundle/rootfs"
+  umoci repack --image "$work/oci:img" "$work/bundle" >/dev/null
+  umoci config --image "$work/oci:img" --config.user "$user" --config.entrypoint "$entrypoint" \
+    --config.workingdir / --os linux --architecture amd64 >/dev/null
+  skopeo copy --quiet --insecure-policy --dest-tls-verify=false $SKOPEO_CREDS --digestfile "$work/digest" \
+    "oci:$work/oci:img" "$dest"
+  IMAGE_DIGEST=$(cat "$work/digest")
+  rm -rf "$work"
+}
+
+pause_rootfs() { install -m 0755 "$D/pause" "$1/pause"; }
+
+app_rootfs() {
+  mkdir -p "$1/bin" "$1/tmp"
+  cp /bin/busybox "$1/bin/busybox"
+  local applet
+  for applet in sh sleep cat ls env; do ln -sf busybox "$1/bin/$applet"; done
+  printf '%s\n' "$IMAGE_MARKER" >"$1/claw-version"
+  # PID 1 gets no default signal handlers: trap TERM so a Pod deletion ends it at once
+  cat >"$1/bin/claw-app" <<'EOF'
+#!/bin/sh
+trap 'echo "stopping"; exit 0' TERM INT
+echo "claw test app $(cat /claw-version) started"
+while :; do sleep 1; done
+EOF
+  chmod 0755 "$1/bin/claw-app"
+}
+
+cmd_image() {
+  local registry="$1" ref="$2"
+  IMAGE_MARKER="$3"
+  SKOPEO_CREDS=""
+  [[ $registry == private ]] && SKOPEO_CREDS="--dest-creds $REGISTRY_USER:$REGISTRY_PASSWORD"
+  oci_image app_rootfs /bin/claw-app 1000 "docker://127.0.0.1:$(registry_port "$registry")/$ref"
+  echo "$IMAGE_DIGEST"
+}
+
+record_host_state() {
+  : >"$D/host/sysctl"
+  local key
+  for key in "${SYSCTLS[@]}"; do
+    sysctl -n "$key" >/dev/null 2>&1 && echo "$key=$(sysctl -n "$key")" >>"$D/host/sysctl"
+  done
+  : >"$D/host/created-dirs"
+  local dir
+  for dir in "${HOST_DIRS[@]}"; do
+    [[ -e $dir ]] || echo "$dir" >>"$D/host/created-dirs"
+  done
+  ip netns list 2>/dev/null | awk '{print $1}' >"$D/host/netns" || true
+}
+
+cmd_up() {
+  require
+  if [[ -f $CURRENT_RIG ]]; then
+    log "taking down the rig an earlier run left in $(cat "$CURRENT_RIG")"
+    "$0" down "$(cat "$CURRENT_RIG")" || true
+  fi
+  rm -rf "$D"
+  mkdir -p "$D/logs" "$D/pids" "$D/host" "$D/registry"
+  echo "$D" >"$CURRENT_RIG"
+  record_host_state
+
+  local ip
+  ip=$(node_ip)
+  [[ -n $ip ]] || die "no default route: cannot pick the node's InternalIP"
+  REGISTRY_OPEN_PORT=$(free_port); REGISTRY_PRIVATE_PORT=$(free_port); REGISTRY_AIRGAP_PORT=$(free_port)
+  REGISTRY_PASSWORD="pw-$RANDOM$RANDOM"
+  cat >"$D/rig.env" <<EOF
+NODE_NAME=$NODE_NAME
+NODE_IP=$ip
+KUBECONFIG_FILE=$KUBECONFIG_FILE
+KUBE_CERT_DIR=$KUBE_CERT_DIR
+KUBE_BIN_DIR=$KUBE_BIN_DIR
+REGISTRY_OPEN_PORT=$REGISTRY_OPEN_PORT
+REGISTRY_PRIVATE_PORT=$REGISTRY_PRIVATE_PORT
+REGISTRY_AIRGAP_PORT=$REGISTRY_AIRGAP_PORT
+REGISTRY_USER=$REGISTRY_USER
+REGISTRY_PASSWORD=$REGISTRY_PASSWORD
+KUBELET_PORT=$(free_port)
+EOF
+  # shellcheck disable=SC1091
+  source "$D/rig.env"
+
+  htpasswd -Bbc "$D/registry/htpasswd" "$REGISTRY_USER" "$REGISTRY_PASSWORD" 2>/dev/null
+  local name
+  for name in open private airgap; do start_registry "$name"; done
+
+  write_containerd_config
+  start containerd containerd --config "$D/containerd/config.toml"
+  wait_for containerd 30 ctr --address "$D/containerd.sock" version
+
+  gcc -static -O2 -o "$D/pause" "$HERE/real-node/pause.c"
+  SKOPEO_CREDS=""
+  oci_image pause_rootfs /pause 65535 "docker-archive:$D/pause.tar:claw.local/pause:1"
+  ctr --address "$D/containerd.sock" -n k8s.io images import "$D/pause.tar" >/dev/null
+
+  mkdir -p "$D/kubelet" /var/log/pods /var/log/containers
+  cat >"$D/kubelet.yaml" <<EOF
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+address: $ip
+port: $KUBELET_PORT
+readOnlyPort: 0
+healthzPort: 0
+cgroupDriver: cgroupfs
+failSwapOn: false
+oomScoreAdj: 0
+nodeStatusUpdateFrequency: 2s
+serializeImagePulls: false
+resolvConf: ""
+authentication:
+  anonymous: {enabled: false}
+  webhook: {enabled: false}
+  x509: {clientCAFile: $KUBE_CERT_DIR/client.crt}
+authorization: {mode: AlwaysAllow}
+evictionHard: {memory.available: 100Mi, nodefs.available: 1%, imagefs.available: 1%, nodefs.inodesFree: 1%}
+imageGCHighThresholdPercent: 100
+imageGCLowThresholdPercent: 99
+EOF
+  start kubelet "$KUBE_BIN_DIR/kubelet" --config "$D/kubelet.yaml" --kubeconfig "$KUBECONFIG_FILE" \
+    --container-runtime=remote --container-runtime-endpoint="unix://$D/containerd.sock" \
+    --hostname-override="$NODE_NAME" --node-ip="$ip" --root-dir="$D/kubelet" --cert-dir="$D/kubelet/pki" --v=2
+  start kube-scheduler "$KUBE_BIN_DIR/kube-scheduler" --kubeconfig "$KUBECONFIG_FILE" \
+    --authentication-kubeconfig "$KUBECONFIG_FILE" --authorization-kubeconfig "$KUBECONFIG_FILE" \
+    --leader-elect=false --port=0 --bind-address=127.0.0.1 --secure-port="$(free_port)"
+  start kube-controller-manager "$KUBE_BIN_DIR/kube-controller-manager" --kubeconfig "$KUBECONFIG_FILE" \
+    --authentication-kubeconfig "$KUBECONFIG_FILE" --authorization-kubeconfig "$KUBECONFIG_FILE" \
+    --leader-elect=false --port=0 --bind-address=127.0.0.1 --secure-port="$(free_port)" \
+    --service-account-private-key-file="$KUBE_CERT_DIR/apiserver.key" --root-ca-file="$KUBE_CERT_DIR/apiserver.crt" \
+    --use-service-account-credentials=false
+  cat >"$D/kube-proxy.yaml" <<EOF
+apiVersion: kubeproxy.config.k8s.io/v1alpha1
+kind: KubeProxyConfiguration
+clientConnection: {kubeconfig: $KUBECONFIG_FILE}
+mode: iptables
+clusterCIDR: $POD_CIDR
+hostnameOverride: $NODE_NAME
+bindAddress: 127.0.0.1
+healthzBindAddress: 127.0.0.1:$(free_port)
+metricsBindAddress: 127.0.0.1:$(free_port)
+oomScoreAdj: 0
+conntrack: {maxPerCore: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s}
+EOF
+  start kube-proxy "$KUBE_BIN_DIR/kube-proxy" --config "$D/kube-proxy.yaml"
+
+  local kubectl=(kubectl --kubeconfig "$KUBECONFIG_FILE")
+  wait_for "node $NODE_NAME registered" 90 "${kubectl[@]}" get node "$NODE_NAME"
+  "${kubectl[@]}" wait --for=condition=Ready "node/$NODE_NAME" --timeout=90s >/dev/null \
+    || die "node $NODE_NAME not Ready; see $D/logs/kubelet.log"
+  log "node $NODE_NAME ($ip) is Ready; registries on 127.0.0.1:$REGISTRY_OPEN_PORT (open)," \
+    "$REGISTRY_PRIVATE_PORT (private), $REGISTRY_AIRGAP_PORT (airgap); state in $D"
+}
+
+cmd_down() {
+  [[ -d $D ]] || { rm -f "$CURRENT_RIG"; return 0; }
+  local name
+  # kubelet first, so that nothing restarts the containers stopped next
+  for name in kubelet kube-proxy kube-scheduler kube-controller-manager; do stop_pid "$name"; done
+  local root id
+  for root in "$D"/runc/*; do
+    [[ -d $root ]] || continue
+    for id in $(runc --root "$root" list -q 2>/dev/null); do
+      runc --root "$root" kill --all "$id" KILL 2>/dev/null || true
+      runc --root "$root" delete --force "$id" 2>/dev/null || true
+    done
+  done
+  pkill -KILL -f "containerd-shim-runc-v2 .*-address $D/containerd.sock" 2>/dev/null || true
+  stop_pid containerd
+  for name in open private airgap; do stop_pid "registry-$name"; done
+
+  # mounts under the rig's folder (rootfs overlays, shm, secret volumes), deepest first
+  local mount
+  for mount in $(awk -v d="$D/" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r); do
+    umount -l "$mount" 2>/dev/null || true
+  done
+  if [[ -f $D/host/netns ]]; then
+    for name in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+      grep -qx "$name" "$D/host/netns" || ip netns delete "$name" 2>/dev/null || true
+    done
+  fi
+  ip link delete "$BRIDGE" 2>/dev/null || true
+  local save
+  for save in iptables ip6tables; do
+    command -v "$save-save" >/dev/null || continue
+    "$save-save" | grep -v -E 'KUBE-|CNI-' | "$save-restore" 2>/dev/null || true
+  done
+  local cg
+  for cg in $(find /sys/fs/cgroup -depth -type d -path '*/kubepods*' 2>/dev/null); do
+    rmdir "$cg" 2>/dev/null || true
+  done
+  if [[ -f $D/host/sysctl ]]; then
+    while IFS= read -r line; do sysctl -q -w "$line" >/dev/null 2>&1 || true; done <"$D/host/sysctl"
+  fi
+  if [[ -f $D/host/created-dirs ]]; then
+    while IFS= read -r dir; do rm -rf "$dir"; done <"$D/host/created-dirs"
+  fi
+  # keep logs and rig.env for the test report; the rest is large
+  rm -rf "$D/containerd" "$D/kubelet" "$D/registry" "$D/runc" "$D/cni-ipam" "$D"/image.* "$D/pause.tar"
+  rm -f "$CURRENT_RIG"
+  log "rig in $D is down"
+}
+
+cmd_registry() {
+  local action="$1" name="$2"
+  registry_port "$name" >/dev/null
+  case "$action" in
+    stop) stop_pid "registry-$name" ;;
+    start) start_registry "$name" ;;
+    *) die "registry DIR stop|start NAME" ;;
+  esac
+}
+
+main() {
+  local command="${1:-}"
+  [[ $# -ge 2 ]] || die "usage: $0 up|down|registry|image DIR ..."
+  D="$(realpath -m "$2")"
+  shift 2
+  case "$command" in
+    up) cmd_up ;;
+    down) cmd_down ;;
+    registry|image)
+      # shellcheck disable=SC1091
+      source "$D/rig.env" || die "no rig in $D"
+      "cmd_$command" "$@" ;;
+    *) die "unknown command $command" ;;
+  esac
+}
+
+main "$@"

@@ -1,0 +1,414 @@
+package io.claw.operator.it;
+
+import static io.claw.operator.testing.Fixtures.editSpec;
+import static io.claw.operator.testing.Fixtures.instance;
+import static io.claw.operator.testing.Fixtures.newNamespace;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+import io.claw.operator.api.ClawCondition;
+import io.claw.operator.api.ClawInstance;
+import io.claw.operator.api.ClawInstanceStatus;
+import io.claw.operator.api.Phase;
+import io.claw.operator.api.PullPolicy;
+import io.claw.operator.api.PullPolicySource;
+import io.claw.operator.testing.OperatorProcess;
+import io.claw.operator.testing.RealNode;
+import io.claw.operator.status.StatusCalculator;
+import io.claw.operator.testing.RealNode.Registry;
+import io.claw.operator.testing.Seen;
+import io.claw.operator.testing.Stats;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * The packaged operator on a real node: real pulls from real registries by a real kubelet,
+ * the failures it reports quoted as the kubelet words them, and the time to recover from each.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RealNodeIT {
+
+  private static final Duration SLOW = Duration.ofSeconds(120);
+
+  private static RealNode node;
+  private static KubernetesClient client;
+  private static OperatorProcess operator;
+  private static final List<String> report = new ArrayList<>();
+
+  /** What a failed test saw: instances, Pods, Events, the operator's and the kubelet's log. */
+  @RegisterExtension
+  static final TestWatcher DUMP_ON_FAILURE = new TestWatcher() {
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+      if (node == null) {
+        return;
+      }
+      System.err.println("=== " + context.getDisplayName() + " failed; what the real node showed ===");
+      System.err.println(node.cluster().kubectl(null, "get", "claw,pods", "-A", "-o", "yaml").output());
+      System.err.println(node.cluster().kubectl(null, "get", "events", "-A").output());
+      System.err.println("--- operator log ---\n" + (operator == null ? "" : tail(operator.output(), 60)));
+      System.err.println("--- kubelet log ---\n" + node.logTail("kubelet", 60));
+    }
+  };
+
+  @BeforeAll
+  static void startNode() {
+    String unavailable = RealNode.unavailableReason();
+    assumeTrue(unavailable == null, () -> "real node skipped: " + unavailable);
+    node = RealNode.start("real-node-it");
+    client = node.client();
+    operator = OperatorProcess.start("real-node-it", Map.of(
+        "KUBECONFIG", node.cluster().kubeconfig().toString(),
+        "QUARKUS_HTTP_PORT", "0"));
+    operator.httpPort();
+  }
+
+  @AfterAll
+  static void stopNode() throws InterruptedException {
+    if (!report.isEmpty()) {
+      System.out.println("=== measured on the real node ===");
+      report.forEach(System.out::println);
+    }
+    if (operator != null) {
+      operator.close();
+    }
+    if (client != null) {
+      client.close();
+    }
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void airGappedNodeRunsTheCachedImageUnlessAlwaysIsAsked() {
+    String digest = node.pushImage(Registry.AIRGAP, "openclaw:latest", "v1");
+    String image = Registry.AIRGAP.host() + "/openclaw:latest";
+    String ns = newNamespace(client);
+    // a Pod pulls it while the registry is up: now the node holds it
+    client.resource(instance(ns, "warm", image, null)).create();
+    assertTrue(awaitStatus(ns, "warm", s -> s.phase() == Phase.Running).imageID().endsWith(digest));
+    node.stopRegistry(Registry.AIRGAP);
+    try {
+      client.resource(instance(ns, "offline", image, null)).create();
+      ClawInstanceStatus offline = awaitStatus(ns, "offline", s -> s.phase() == Phase.Running);
+      assertEquals(PullPolicy.IF_NOT_PRESENT, offline.pullPolicy());
+      assertEquals(PullPolicySource.OPERATOR_DEFAULT, offline.pullPolicySource());
+      assertTrue(offline.imageID().endsWith(digest), offline.imageID() + " should name " + digest);
+
+      client.resource(instance(ns, "always", image, PullPolicy.ALWAYS)).create();
+      ClawInstanceStatus failing = awaitStatus(ns, "always", s -> s.phase() == Phase.ImagePullFailed);
+      ClawCondition first = pullCondition(failing);
+      assertTrue(Set.of("ErrImagePull", "ImagePullBackOff").contains(first.reason()), first.reason());
+      assertTrue(failing.message().contains("connection refused"), failing.message());
+      assertTrue(failing.message().contains("pullPolicy Always"), failing.message());
+      report.add("air-gapped, Always: " + failing.message());
+
+      // through several back-off rounds (pulls 10 and 20 s apart) the condition holds, with the registry's error
+      Set<String> kubeletReasons = new LinkedHashSet<>();
+      int errImagePullRounds = watchFor(Duration.ofSeconds(45), ns, "always", (status, pod) -> {
+        ClawCondition pull = pullCondition(status);
+        assertEquals(ClawCondition.TRUE, pull.status(), "ImagePullFailed flapped: " + status);
+        assertEquals(first.lastTransitionTime(), pull.lastTransitionTime(), "transition time moved: " + status);
+        assertEquals(Phase.ImagePullFailed, status.phase(), status.toString());
+        assertTrue(status.message().contains("connection refused"), status.message());
+        waitingReason(pod).ifPresent(kubeletReasons::add);
+      });
+      assertTrue(errImagePullRounds >= 2, "the kubelet retried only " + errImagePullRounds + " times: " + kubeletReasons);
+      assertTrue(kubeletReasons.containsAll(Set.of("ErrImagePull", "ImagePullBackOff")), kubeletReasons.toString());
+
+      long fixed = System.nanoTime();
+      editSpec(client, ns, "always", spec -> spec.setPullPolicy(PullPolicy.IF_NOT_PRESENT));
+      ClawInstanceStatus recovered = awaitStatus(ns, "always", s -> s.phase() == Phase.Running);
+      report.add("air-gapped: policy fix to Running in " + millisSince(fixed) + " ms");
+      assertTrue(recovered.imageID().endsWith(digest), recovered.imageID());
+      assertEquals(StatusCalculator.IMAGE_PULLED, pullCondition(recovered).reason());
+      assertOneRecoveredEventAfterThePull(ns, "always");
+    } finally {
+      node.startRegistry(Registry.AIRGAP);
+    }
+  }
+
+  @Test
+  @Order(2)
+  void rePushedTagIsPulledAgainOnRestartWithAlwaysOnly() {
+    String v1 = node.pushImage(Registry.OPEN, "cortex:stable", "v1");
+    String image = Registry.OPEN.host() + "/cortex:stable";
+    String ns = newNamespace(client);
+    client.resource(instance(ns, "always", image, PullPolicy.ALWAYS)).create();
+    client.resource(instance(ns, "cached", image, PullPolicy.IF_NOT_PRESENT)).create();
+    assertTrue(awaitStatus(ns, "always", s -> s.phase() == Phase.Running).imageID().endsWith(v1));
+    assertTrue(awaitStatus(ns, "cached", s -> s.phase() == Phase.Running).imageID().endsWith(v1));
+
+    String v2 = node.pushImage(Registry.OPEN, "cortex:stable", "v2");
+    assertNotEquals(v1, v2);
+    for (String name : List.of("always", "cached")) {
+      restart(ns, name);
+    }
+    assertTrue(awaitStatus(ns, "always", s -> s.phase() == Phase.Running && s.imageID().endsWith(v2)) != null);
+    ClawInstanceStatus cached = awaitStatus(ns, "cached",
+        s -> s.phase() == Phase.Running && !podUid(ns, "cached").equals(restartedFrom.get(ns + "/cached")));
+    assertTrue(cached.imageID().endsWith(v1), "IfNotPresent keeps the node's copy: " + cached.imageID());
+    assertEquals("v2", appLog(ns, "always"), "the restarted Always instance runs the re-pushed image");
+    assertEquals("v1", appLog(ns, "cached"));
+  }
+
+  @Test
+  @Order(3)
+  void neverWithAnAbsentImageAndAMissingTag() {
+    String ns = newNamespace(client);
+    String absent = Registry.OPEN.host() + "/not-on-this-node:1";
+    client.resource(instance(ns, "never", absent, PullPolicy.NEVER)).create();
+    ClawInstanceStatus never = awaitStatus(ns, "never", s -> s.phase() == Phase.ImagePullFailed);
+    assertEquals("ErrImageNeverPull", never.pullFailureReason());
+    assertTrue(never.message().contains("Container image \"" + absent + "\" is not present with pull policy of Never"),
+        never.message());
+    report.add("Never, absent: " + never.message());
+
+    node.pushImage(Registry.OPEN, "present:1", "v1");
+    String missingTag = Registry.OPEN.host() + "/present:no-such-tag";
+    client.resource(instance(ns, "missing-tag", missingTag, null)).create();
+    ClawInstanceStatus missing = awaitStatus(ns, "missing-tag",
+        s -> s.phase() == Phase.ImagePullFailed && "ErrImagePull".equals(pullCondition(s).reason()));
+    assertTrue(missing.message().contains("not found"), missing.message());
+    report.add("missing tag: " + missing.message());
+  }
+
+  @Test
+  @Order(4)
+  void privateRegistryWithoutItsSecretRecoversWhenTheSecretIsCreated() {
+    String digest = node.pushImage(Registry.PRIVATE, "team/app:1", "p1");
+    String ns = newNamespace(client);
+    ClawInstance instance = instance(ns, "private", Registry.PRIVATE.host() + "/team/app:1", PullPolicy.ALWAYS);
+    instance.getSpec().setImagePullSecrets(List.of("regcred"));
+    client.resource(instance).create();
+    ClawInstanceStatus refused = awaitStatus(ns, "private", s -> s.phase() == Phase.ImagePullFailed
+        && s.message().contains("401 Unauthorized"));
+    ClawCondition secrets = refused.condition(ClawCondition.PULL_SECRETS_FOUND).orElseThrow();
+    assertEquals(ClawCondition.FALSE, secrets.status());
+    assertTrue(secrets.message().contains("regcred"), secrets.message());
+    report.add("private, no Secret: " + refused.message());
+
+    long created = System.nanoTime();
+    client.resource(pullSecret(ns, "regcred")).create();
+    ClawInstanceStatus running = awaitStatus(ns, "private", s -> s.phase() == Phase.Running);
+    report.add("private: Secret created to Running in " + millisSince(created) + " ms");
+    assertTrue(running.imageID().endsWith(digest), running.imageID());
+    assertEquals(ClawCondition.TRUE, running.condition(ClawCondition.PULL_SECRETS_FOUND).orElseThrow().status());
+    assertOneRecoveredEventAfterThePull(ns, "private");
+  }
+
+  /** Recovery times, each a median over several runs: printed, and quoted in the README. */
+  @Test
+  @Order(5)
+  void recoveryTimesFromEachFix() {
+    node.pushImage(Registry.AIRGAP, "recover:1", "r1");
+    node.pushImage(Registry.PRIVATE, "team/recover:1", "r1");
+    String ns = newNamespace(client);
+    // the node caches the image; then the registry goes, so that Always fails at once
+    client.resource(instance(ns, "seed", Registry.AIRGAP.host() + "/recover:1", null)).create();
+    awaitStatus(ns, "seed", s -> s.phase() == Phase.Running);
+    node.stopRegistry(Registry.AIRGAP);
+    List<Long> policyFix = new ArrayList<>();
+    List<Long> secretFix = new ArrayList<>();
+    try {
+      for (int run = 0; run < 5; run++) {
+        String name = "policy-" + run;
+        client.resource(instance(ns, name, Registry.AIRGAP.host() + "/recover:1", PullPolicy.ALWAYS)).create();
+        awaitStatus(ns, name, s -> s.phase() == Phase.ImagePullFailed);
+        long fixed = System.nanoTime();
+        editSpec(client, ns, name, spec -> spec.setPullPolicy(PullPolicy.IF_NOT_PRESENT));
+        awaitStatus(ns, name, s -> s.phase() == Phase.Running);
+        policyFix.add(millisSince(fixed));
+      }
+    } finally {
+      node.startRegistry(Registry.AIRGAP);
+    }
+    for (int run = 0; run < 5; run++) {
+      String name = "secret-" + run;
+      ClawInstance instance = instance(ns, name, Registry.PRIVATE.host() + "/team/recover:1", PullPolicy.ALWAYS);
+      instance.getSpec().setImagePullSecrets(List.of("cred-" + run));
+      client.resource(instance).create();
+      awaitStatus(ns, name, s -> s.phase() == Phase.ImagePullFailed);
+      long created = System.nanoTime();
+      client.resource(pullSecret(ns, "cred-" + run)).create();
+      awaitStatus(ns, name, s -> s.phase() == Phase.Running);
+      secretFix.add(millisSince(created));
+    }
+    report.add("recovery, policy fix to Running (ms): " + Stats.summary(policyFix));
+    report.add("recovery, Secret created to Running (ms): " + Stats.summary(secretFix));
+    assertTrue(Stats.median(policyFix) < Duration.ofSeconds(60).toMillis(), policyFix.toString());
+  }
+
+  /** From the kubelet's Pod status change to the instance's status, as both are seen through watches. */
+  @Test
+  @Order(6)
+  void podStatusToInstanceStatusLatency() throws Exception {
+    node.pushImage(Registry.OPEN, "latency:1", "l1");
+    String ns = newNamespace(client);
+    int n = 20;
+    List<Long> latencies = new ArrayList<>();
+    try (Seen<Pod> pods = Seen.watch(client.pods().inNamespace(ns), RealNodeIT::isRunning);
+        Seen<ClawInstance> instances = Seen.watch(client.resources(ClawInstance.class).inNamespace(ns),
+            ci -> ci.getStatus() != null && ci.getStatus().phase() == Phase.Running)) {
+      for (int i = 0; i < n; i++) {
+        client.resource(instance(ns, "lat-" + i, Registry.OPEN.host() + "/latency:1", null)).create();
+      }
+      slow().until(() -> instances.count() == n && pods.count() == n);
+      for (int i = 0; i < n; i++) {
+        latencies.add((instances.firstSeen("lat-" + i) - pods.firstSeen("lat-" + i)) / 1_000_000);
+      }
+    }
+    report.add("Pod Running to instance Running, " + n + " instances (ms): " + Stats.summary(latencies));
+    assertTrue(latencies.stream().allMatch(l -> l >= 0), latencies.toString());
+  }
+
+  // --- helpers ---
+
+  private static final Map<String, String> restartedFrom = new ConcurrentHashMap<>();
+
+  /** The documented restart: delete the Pod; the operator creates a new one at once. */
+  private static void restart(String ns, String name) {
+    restartedFrom.put(ns + "/" + name, podUid(ns, name));
+    assertEquals(0, node.cluster().kubectl(null, "delete", "pod", "-n", ns, name, "--wait=false").exitCode());
+    slow().until(() -> {
+      Pod pod = client.pods().inNamespace(ns).withName(name).get();
+      return pod != null && !pod.getMetadata().getUid().equals(restartedFrom.get(ns + "/" + name));
+    });
+  }
+
+  private static String podUid(String ns, String name) {
+    Pod pod = client.pods().inNamespace(ns).withName(name).get();
+    return pod == null ? "" : pod.getMetadata().getUid();
+  }
+
+  /** What the test app printed first: its image's marker ("claw test app v2 started"). */
+  private static String appLog(String ns, String name) {
+    String log = slow().until(() -> client.pods().inNamespace(ns).withName(name).getLog(),
+        l -> l != null && l.contains("started"));
+    return log.lines().filter(l -> l.contains("started")).findFirst().orElseThrow()
+        .replace("claw test app ", "").replace(" started", "").trim();
+  }
+
+  /** The Warning when the pull failed, then exactly one ImagePullRecovered, written after a pull succeeded. */
+  private static void assertOneRecoveredEventAfterThePull(String ns, String name) {
+    List<Event> recovered = slow().until(() -> events(ns, name, "ImagePullRecovered"), list -> !list.isEmpty());
+    Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+        .until(() -> events(ns, name, "ImagePullRecovered").size() == 1);
+    Pod pod = client.pods().inNamespace(ns).withName(name).get();
+    String startedAt = pod.getStatus().getContainerStatuses().get(0).getState().getRunning().getStartedAt();
+    assertTrue(recovered.get(0).getLastTimestamp().compareTo(startedAt) >= 0,
+        "ImagePullRecovered at " + recovered.get(0).getLastTimestamp() + ", before the container started at "
+            + startedAt);
+  }
+
+  private static List<Event> events(String ns, String name, String reason) {
+    return client.v1().events().inNamespace(ns).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason())).toList();
+  }
+
+  /** A kubernetes.io/dockerconfigjson Secret with the private registry's credentials, as kubectl create secret makes. */
+  private static Secret pullSecret(String ns, String name) {
+    String auth = Base64.getEncoder().encodeToString((node.registryUser() + ":" + node.registryPassword()).getBytes());
+    String json = "{\"auths\":{\"" + Registry.PRIVATE.host() + "\":{\"auth\":\"" + auth + "\"}}}";
+    return new SecretBuilder().withNewMetadata().withNamespace(ns).withName(name).endMetadata()
+        .withType("kubernetes.io/dockerconfigjson")
+        .withData(Map.of(".dockerconfigjson", Base64.getEncoder().encodeToString(json.getBytes())))
+        .build();
+  }
+
+  /**
+   * Polls the instance and its Pod for {@code period}, checking each status; returns how many
+   * separate ErrImagePull rounds the kubelet reported in that time.
+   */
+  private static int watchFor(Duration period, String ns, String name,
+      java.util.function.BiConsumer<ClawInstanceStatus, Pod> check) {
+    long end = System.nanoTime() + period.toNanos();
+    int rounds = 0;
+    String last = null;
+    while (System.nanoTime() < end) {
+      ClawInstance ci = client.resources(ClawInstance.class).inNamespace(ns).withName(name).get();
+      Pod pod = client.pods().inNamespace(ns).withName(name).get();
+      check.accept(ci.getStatus(), pod);
+      String reason = waitingReason(pod).orElse(null);
+      if ("ErrImagePull".equals(reason) && !reason.equals(last)) {
+        rounds++;
+      }
+      last = reason == null ? last : reason;
+      sleep(Duration.ofMillis(250));
+    }
+    return rounds;
+  }
+
+  private static Optional<String> waitingReason(Pod pod) {
+    return Optional.ofNullable(pod).map(Pod::getStatus).map(s -> s.getContainerStatuses())
+        .filter(l -> !l.isEmpty()).map(l -> l.get(0).getState())
+        .map(s -> s.getWaiting()).map(w -> w.getReason());
+  }
+
+  private static boolean isRunning(Pod pod) {
+    return pod.getStatus() != null && pod.getStatus().getContainerStatuses() != null
+        && pod.getStatus().getContainerStatuses().stream().anyMatch(cs -> cs.getState().getRunning() != null);
+  }
+
+  private static ClawCondition pullCondition(ClawInstanceStatus status) {
+    return status.condition(ClawCondition.IMAGE_PULL_FAILED).orElseThrow();
+  }
+
+  private static ClawInstanceStatus awaitStatus(String ns, String name, Predicate<ClawInstanceStatus> condition) {
+    return slow().until(() -> client.resources(ClawInstance.class).inNamespace(ns).withName(name).get(),
+        ci -> ci != null && ci.getStatus() != null && condition.test(ci.getStatus())).getStatus();
+  }
+
+  private static ConditionFactory slow() {
+    return Awaitility.await().atMost(SLOW).pollInterval(Duration.ofMillis(100)).ignoreExceptions();
+  }
+
+  private static long millisSince(long nanos) {
+    return (System.nanoTime() - nanos) / 1_000_000;
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String tail(String text, int lines) {
+    List<String> all = text.lines().toList();
+    return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+  }
+
+}

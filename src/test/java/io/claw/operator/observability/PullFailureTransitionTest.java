@@ -1,0 +1,46 @@
+package io.claw.operator.observability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.claw.operator.api.ClawCondition;
+import io.claw.operator.api.ClawInstanceStatus;
+import io.claw.operator.api.Phase;
+import io.claw.operator.status.StatusCalculator;
+
+class PullFailureTransitionTest {
+
+  private static ClawInstanceStatus pull(String status, String reason) {
+    return new ClawInstanceStatus(Phase.Pending, "", null, null, "app:1", null, null, "app", 1L,
+        List.of(new ClawCondition(ClawCondition.IMAGE_PULL_FAILED, status, reason, "", null, 1L)));
+  }
+
+  private static final ClawInstanceStatus FAILING = pull(ClawCondition.TRUE, "ErrImagePull");
+  private static final ClawInstanceStatus BACKING_OFF = pull(ClawCondition.TRUE, "ImagePullBackOff");
+  private static final ClawInstanceStatus AWAITING = pull(ClawCondition.FALSE, StatusCalculator.AWAITING_PULL);
+  private static final ClawInstanceStatus PULLED = pull(ClawCondition.FALSE, StatusCalculator.IMAGE_PULLED);
+  private static final ClawInstanceStatus NEVER_FAILED = pull(ClawCondition.FALSE, "NoPullFailure");
+
+  @Test
+  void aFailureStartsOnceWhateverTheKubeletSaysNext() {
+    assertEquals(PullFailureTransition.STARTED, PullFailureTransition.between(null, FAILING));
+    assertEquals(PullFailureTransition.STARTED, PullFailureTransition.between(NEVER_FAILED, FAILING));
+    assertEquals(PullFailureTransition.NONE, PullFailureTransition.between(FAILING, BACKING_OFF));
+    assertEquals(PullFailureTransition.STARTED, PullFailureTransition.between(AWAITING, FAILING),
+        "the replacement failed too: a failure of its own");
+  }
+
+  @Test
+  void recoveredOnlyWhenAPullSucceeded() {
+    assertEquals(PullFailureTransition.NONE, PullFailureTransition.between(FAILING, AWAITING),
+        "the failing Pod was replaced: nothing was pulled yet");
+    assertEquals(PullFailureTransition.NONE, PullFailureTransition.between(AWAITING, AWAITING));
+    assertEquals(PullFailureTransition.RECOVERED, PullFailureTransition.between(AWAITING, PULLED));
+    assertEquals(PullFailureTransition.RECOVERED, PullFailureTransition.between(BACKING_OFF, PULLED));
+    assertEquals(PullFailureTransition.NONE, PullFailureTransition.between(NEVER_FAILED, PULLED));
+    assertEquals(PullFailureTransition.NONE, PullFailureTransition.between(PULLED, PULLED));
+  }
+}

@@ -1,0 +1,197 @@
+package io.claw.operator.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * A real single-node cluster: a {@link TestCluster} API server plus the node that
+ * hack/real-node.sh runs beside it (containerd, kubelet, scheduler, controller-manager,
+ * kube-proxy, and three registries on loopback). One per machine at a time; {@link #close()}
+ * undoes every change to the host, and the next start cleans up after a run that died.
+ */
+public final class RealNode implements AutoCloseable {
+
+  /** The Kubernetes version of the node binaries that the provisioning builds. */
+  public static final String NODE_VERSION = "1.20.2";
+  private static final Path SCRIPT = Path.of("hack", "real-node.sh");
+
+  /** The rig's registries, by the made-up host names containerd maps to loopback ports. */
+  public enum Registry {
+    OPEN("open", "registry.local"),
+    PRIVATE("private", "private.registry.local"),
+    AIRGAP("airgap", "airgap.registry.local");
+
+    private final String id;
+    private final String host;
+
+    Registry(String id, String host) {
+      this.id = id;
+      this.host = host;
+    }
+
+    public String host() {
+      return host;
+    }
+  }
+
+  private final TestCluster cluster;
+  private final Path dir;
+  private final Thread cleanupOnExit;
+  private Properties rig;
+
+  private RealNode(TestCluster cluster, Path dir) {
+    this.cluster = cluster;
+    this.dir = dir;
+    this.cleanupOnExit = new Thread(this::down, "real-node-cleanup");
+  }
+
+  /** Whether this machine can run the node, and if not why: the tests skip with that reason. */
+  public static String unavailableReason() {
+    if (!NODE_VERSION.equals(TestCluster.KUBE_VERSION)) {
+      return "the node binaries are Kubernetes " + NODE_VERSION + "; the API server asked for is "
+          + TestCluster.KUBE_VERSION + " (-Dclaw.kube-version)";
+    }
+    if (!"root".equals(System.getProperty("user.name"))) {
+      return "the real node needs root (containerd, kubelet, iptables, mounts)";
+    }
+    return null;
+  }
+
+  public static RealNode start(String name) {
+    Path certs = TestCluster.KUBE_API_TEST_DIR;
+    TestCluster cluster = new TestCluster(name,
+        // kubectl logs/exec go to the node's InternalIP; the node's name does not resolve
+        "--kubelet-preferred-address-types", "InternalIP,Hostname",
+        "--kubelet-client-certificate", certs.resolve("client.crt").toString(),
+        "--kubelet-client-key", certs.resolve("client.key").toString());
+    RealNode node = new RealNode(cluster, Path.of("target", "real-node", name).toAbsolutePath());
+    cluster.start();
+    Runtime.getRuntime().addShutdownHook(node.cleanupOnExit);
+    try {
+      node.script(Map.of(
+          "KUBECONFIG_FILE", cluster.kubeconfig().toString(),
+          "KUBE_CERT_DIR", certs.toString(),
+          "KUBE_BIN_DIR", TestCluster.binaries().toString()), 240, "up");
+      node.rig = node.readRig();
+    } catch (RuntimeException e) {
+      node.close();
+      throw e;
+    }
+    return node;
+  }
+
+  public TestCluster cluster() {
+    return cluster;
+  }
+
+  public KubernetesClient client() {
+    return cluster.client();
+  }
+
+  public String nodeName() {
+    return rig.getProperty("NODE_NAME");
+  }
+
+  public String registryUser() {
+    return rig.getProperty("REGISTRY_USER");
+  }
+
+  public String registryPassword() {
+    return rig.getProperty("REGISTRY_PASSWORD");
+  }
+
+  /**
+   * Builds a busybox app image whose /claw-version says {@code marker}, pushes it as
+   * {@code registry/repoAndTag} and returns the manifest digest the registry now serves.
+   */
+  public String pushImage(Registry registry, String repoAndTag, String marker) {
+    String out = script(Map.of(), 120, "image", registry.id, repoAndTag, marker);
+    return out.lines().filter(l -> l.startsWith("sha256:")).reduce((a, b) -> b)
+        .orElseThrow(() -> new IllegalStateException("no digest from pushing " + repoAndTag + ":\n" + out));
+  }
+
+  public void stopRegistry(Registry registry) {
+    script(Map.of(), 60, "registry", "stop", registry.id);
+  }
+
+  public void startRegistry(Registry registry) {
+    script(Map.of(), 60, "registry", "start", registry.id);
+  }
+
+  /** The last lines of a component's log (kubelet, containerd, registry-open, ...), for failure reports. */
+  public String logTail(String component, int lines) {
+    Path log = dir.resolve("logs").resolve(component + ".log");
+    try {
+      List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(no " + log + ": " + e.getMessage() + ")";
+    }
+  }
+
+  private Properties readRig() {
+    Properties properties = new Properties();
+    try (var in = Files.newBufferedReader(dir.resolve("rig.env"))) {
+      properties.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return properties;
+  }
+
+  private String script(Map<String, String> env, long timeoutSeconds, String command, String... args) {
+    List<String> line = new ArrayList<>(List.of("bash", SCRIPT.toString(), command, dir.toString()));
+    line.addAll(List.of(args));
+    try {
+      ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true);
+      builder.environment().putAll(env);
+      Process process = builder.start();
+      process.getOutputStream().close();
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException(String.join(" ", line) + " timed out:\n" + output);
+      }
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException(String.join(" ", line) + " failed (exit " + process.exitValue() + "):\n"
+            + output + "\n--- kubelet log ---\n" + logTail("kubelet", 40)
+            + "\n--- containerd log ---\n" + logTail("containerd", 20));
+      }
+      return output;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void down() {
+    try {
+      script(Map.of(), 120, "down");
+    } catch (RuntimeException e) {
+      System.err.println("[real-node] cleanup failed: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    down();
+    try {
+      Runtime.getRuntime().removeShutdownHook(cleanupOnExit);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running or has run: nothing left to remove
+    }
+    cluster.close();
+  }
+}
