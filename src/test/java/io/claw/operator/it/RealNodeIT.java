@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 import org.awaitility.Awaitility;
@@ -171,15 +170,17 @@ class RealNodeIT {
 
     String v2 = node.pushImage(Registry.OPEN, "cortex:stable", "v2");
     assertNotEquals(v1, v2);
-    for (String name : List.of("always", "cached")) {
-      restart(ns, name);
-    }
-    assertTrue(awaitStatus(ns, "always", s -> s.phase() == Phase.Running && s.imageID().endsWith(v2)) != null);
-    ClawInstanceStatus cached = awaitStatus(ns, "cached",
-        s -> s.phase() == Phase.Running && !podUid(ns, "cached").equals(restartedFrom.get(ns + "/cached")));
+    ClawInstanceStatus cached = restart(ns, "cached");
     assertTrue(cached.imageID().endsWith(v1), "IfNotPresent keeps the node's copy: " + cached.imageID());
-    assertEquals("v2", appLog(ns, "always"), "the restarted Always instance runs the re-pushed image");
-    assertEquals("v1", appLog(ns, "cached"));
+    assertEquals("v1", appMarker(ns, "cached"));
+
+    ClawInstanceStatus always = restart(ns, "always");
+    assertTrue(always.imageID().endsWith(v2), "Always pulls the re-pushed tag: " + always.imageID());
+    assertEquals("v2", appMarker(ns, "always"));
+
+    // The Always pull moved the node's tag: from now on IfNotPresent starts v2 as well.
+    assertTrue(restart(ns, "cached").imageID().endsWith(v2));
+    assertEquals("v2", appMarker(ns, "cached"));
   }
 
   @Test
@@ -193,6 +194,10 @@ class RealNodeIT {
     assertTrue(never.message().contains("Container image \"" + absent + "\" is not present with pull policy of Never"),
         never.message());
     report.add("Never, absent: " + never.message());
+    String table = node.cluster().kubectl(null, "get", "claw", "-n", ns, "never").output();
+    assertTrue(table.lines().skip(1).findFirst().orElse("")
+        .matches("never\\s+\\S+\\s+" + java.util.regex.Pattern.quote(absent) + "\\s+ImagePullFailed\\s+ErrImageNeverPull\\s+Never"),
+        table);
 
     node.pushImage(Registry.OPEN, "present:1", "v1");
     String missingTag = Registry.OPEN.host() + "/present:no-such-tag";
@@ -294,16 +299,18 @@ class RealNodeIT {
 
   // --- helpers ---
 
-  private static final Map<String, String> restartedFrom = new ConcurrentHashMap<>();
-
-  /** The documented restart: delete the Pod; the operator creates a new one at once. */
-  private static void restart(String ns, String name) {
-    restartedFrom.put(ns + "/" + name, podUid(ns, name));
-    assertEquals(0, node.cluster().kubectl(null, "delete", "pod", "-n", ns, name, "--wait=false").exitCode());
-    slow().until(() -> {
-      Pod pod = client.pods().inNamespace(ns).withName(name).get();
-      return pod != null && !pod.getMetadata().getUid().equals(restartedFrom.get(ns + "/" + name));
-    });
+  /**
+   * The documented restart: delete the Pod, and the operator creates a new one at once. Returns
+   * the instance's status once it shows the new Pod running.
+   */
+  private static ClawInstanceStatus restart(String ns, String name) {
+    String before = podUid(ns, name);
+    var deleted = node.cluster().kubectl(null, "delete", "pod", "-n", ns, name, "--wait=false");
+    assertEquals(0, deleted.exitCode(), deleted.output());
+    Pod replacement = slow().until(() -> client.pods().inNamespace(ns).withName(name).get(),
+        pod -> pod != null && !pod.getMetadata().getUid().equals(before) && isRunning(pod));
+    String imageID = replacement.getStatus().getContainerStatuses().get(0).getImageID();
+    return awaitStatus(ns, name, s -> s.phase() == Phase.Running && imageID.equals(s.imageID()));
   }
 
   private static String podUid(String ns, String name) {
@@ -311,8 +318,8 @@ class RealNodeIT {
     return pod == null ? "" : pod.getMetadata().getUid();
   }
 
-  /** What the test app printed first: its image's marker ("claw test app v2 started"). */
-  private static String appLog(String ns, String name) {
+  /** The marker of the image the app runs, from what it printed first ("claw test app v2 started"). */
+  private static String appMarker(String ns, String name) {
     String log = slow().until(() -> client.pods().inNamespace(ns).withName(name).getLog(),
         l -> l != null && l.contains("started"));
     return log.lines().filter(l -> l.contains("started")).findFirst().orElseThrow()
