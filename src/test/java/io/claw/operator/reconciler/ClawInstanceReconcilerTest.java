@@ -161,6 +161,75 @@ class ClawInstanceReconcilerTest {
     assertEquals(2L, status.observedGeneration());
   }
 
+  /** As the scheduler does; a bound Pod's graceful delete then waits for a kubelet, which this API server lacks. */
+  private void bindToANode(String name) {
+    client.bindings().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.BindingBuilder()
+        .withNewMetadata().withName(name).endMetadata()
+        .withNewTarget().withApiVersion("v1").withKind("Node").withName("node-1").endTarget()
+        .build()).create();
+  }
+
+  @Test
+  void aPodThatNeverRanIsReplacedWithoutWaitingForAGracefulDelete() {
+    client.resource(instance(ns, "stuck", "registry.example.com/app:1", PullPolicy.ALWAYS)).create();
+    Pod before = awaitPod(client, ns, "stuck", p -> true);
+    bindToANode("stuck");
+    kubeletReports(client, ns, "stuck", waiting("ErrImagePull", "dial tcp: connect: connection refused"));
+    awaitStatus(client, ns, "stuck", s -> s.phase() == Phase.ImagePullFailed);
+
+    editSpec(client, ns, "stuck", spec -> spec.setPullPolicy(PullPolicy.IF_NOT_PRESENT));
+
+    Pod after = awaitPod(client, ns, "stuck", p -> !p.getMetadata().getUid().equals(before.getMetadata().getUid()));
+    assertEquals("IfNotPresent", after.getSpec().getContainers().get(0).getImagePullPolicy());
+    ClawInstanceStatus status = awaitStatus(client, ns, "stuck", s -> s.pullPolicy() == PullPolicy.IF_NOT_PRESENT
+        && "PodNotScheduled".equals(s.condition(ClawCondition.READY).orElseThrow().reason()));
+    ClawCondition pull = status.condition(ClawCondition.IMAGE_PULL_FAILED).orElseThrow();
+    assertEquals("AwaitingPull", pull.reason(), "nothing was pulled yet: " + pull);
+    assertTrue(client.v1().events().inNamespace(ns).list().getItems().stream()
+        .noneMatch(e -> "ImagePullRecovered".equals(e.getReason())), "no recovery before a pull succeeds");
+  }
+
+  @Test
+  void aPodWhoseAppRanIsStoppedGracefullyBeforeItsReplacementStarts() {
+    client.resource(instance(ns, "ran", "nginx:1.27", PullPolicy.IF_NOT_PRESENT)).create();
+    Pod before = awaitPod(client, ns, "ran", p -> true);
+    bindToANode("ran");
+    kubeletReports(client, ns, "ran", running("docker.io/library/nginx@sha256:abc"));
+    awaitStatus(client, ns, "ran", s -> s.phase() == Phase.Running);
+
+    editSpec(client, ns, "ran", spec -> spec.setPullPolicy(PullPolicy.ALWAYS));
+
+    awaitStatus(client, ns, "ran", s -> "PodReplacing".equals(s.condition(ClawCondition.READY).orElseThrow().reason()));
+    await().during(java.time.Duration.ofSeconds(2)).until(() -> {
+      Pod pod = client.pods().inNamespace(ns).withName("ran").get();
+      return pod.getMetadata().getUid().equals(before.getMetadata().getUid())
+          && pod.getMetadata().getDeletionTimestamp() != null;
+    });
+    // the kubelet has stopped the app: it removes the Pod, and only then does the replacement come
+    client.pods().inNamespace(ns).withName("ran").withGracePeriod(0).delete();
+    Pod after = awaitPod(client, ns, "ran", p -> !p.getMetadata().getUid().equals(before.getMetadata().getUid()));
+    assertEquals("Always", after.getSpec().getContainers().get(0).getImagePullPolicy());
+  }
+
+  @Test
+  void aPullSecretCreatedLaterReplacesThePodThatCouldNotPull() {
+    ClawInstance instance = instance(ns, "late", "registry.example.com/private/app:1", PullPolicy.ALWAYS);
+    instance.getSpec().setImagePullSecrets(List.of("late-cred"));
+    client.resource(instance).create();
+    Pod before = awaitPod(client, ns, "late", p -> true);
+    kubeletReports(client, ns, "late", waiting("ErrImagePull", "401 Unauthorized"));
+    awaitStatus(client, ns, "late", s -> s.phase() == Phase.ImagePullFailed
+        && ClawCondition.FALSE.equals(s.condition(ClawCondition.PULL_SECRETS_FOUND).orElseThrow().status()));
+
+    client.secrets().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+        .withNewMetadata().withName("late-cred").endMetadata().addToStringData("x", "y").build()).create();
+
+    // noticed by the 5 s recheck, without any event from the Secret
+    awaitPod(client, ns, "late", p -> !p.getMetadata().getUid().equals(before.getMetadata().getUid()));
+    awaitStatus(client, ns, "late",
+        s -> ClawCondition.TRUE.equals(s.condition(ClawCondition.PULL_SECRETS_FOUND).orElseThrow().status()));
+  }
+
   @Test
   void podDeletedBySomeoneElseIsRecreated() {
     client.resource(instance(ns, "gone", "nginx:1.27", null)).create();
@@ -348,13 +417,16 @@ class ClawInstanceReconcilerTest {
   @Test
   void podRejectedByTheApiServerIsReportedInStatus() {
     ClawInstance instance = instance(ns, "rejected", "nginx:1.27", null);
-    instance.getSpec().getEnv().add(new io.fabric8.kubernetes.api.model.EnvVar("1 not a name", "x", null));
+    // refused by every Kubernetes version (unlike env var names, which 1.34 relaxed)
+    instance.getSpec().setResources(new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
+        .addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity("2"))
+        .addToLimits("cpu", new io.fabric8.kubernetes.api.model.Quantity("1")).build());
     client.resource(instance).create();
 
     ClawInstanceStatus status = awaitStatus(client, ns, "rejected", s -> s.phase() == Phase.Failed);
     ClawCondition ready = status.condition(ClawCondition.READY).orElseThrow();
     assertEquals("ReconcileError", ready.reason());
-    assertTrue(ready.message().contains("1 not a name"), ready.message());
+    assertTrue(ready.message().contains("must be less than or equal to cpu limit"), ready.message());
     assertNull(client.pods().inNamespace(ns).withName("rejected").get());
   }
 

@@ -77,12 +77,15 @@ public final class RealNode implements AutoCloseable {
     RealNode node = new RealNode(cluster, Path.of("target", "real-node", name).toAbsolutePath());
     cluster.start();
     Runtime.getRuntime().addShutdownHook(node.cleanupOnExit);
+    long started = System.nanoTime();
     try {
       node.script(Map.of(
           "KUBECONFIG_FILE", cluster.kubeconfig().toString(),
           "KUBE_CERT_DIR", certs.toString(),
           "KUBE_BIN_DIR", TestCluster.binaries().toString()), 240, "up");
       node.rig = node.readRig();
+      System.out.printf("[real-node] %s: node %s Ready %.1f s after its API server%n", name, node.nodeName(),
+          (System.nanoTime() - started) / 1e9);
     } catch (RuntimeException e) {
       node.close();
       throw e;
@@ -177,8 +180,10 @@ public final class RealNode implements AutoCloseable {
   }
 
   private void down() {
+    long started = System.nanoTime();
     try {
       script(Map.of(), 120, "down");
+      System.out.printf("[real-node] %s down in %.1f s%n", dir.getFileName(), (System.nanoTime() - started) / 1e9);
     } catch (RuntimeException e) {
       System.err.println("[real-node] cleanup failed: " + e.getMessage());
     }
