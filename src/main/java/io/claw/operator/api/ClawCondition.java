@@ -4,13 +4,18 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
 /**
  * A Kubernetes-style condition. {@code lastTransitionTime} changes only when {@code status} does.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ClawCondition(
+    @Required
     @JsonPropertyDescription("Condition type: Ready, ImagePullFailed, or PullSecretsFound "
         + "(only when spec.imagePullSecrets is set and the operator checks them).") String type,
+    @Required @Pattern("^(True|False|Unknown)$")
     @JsonPropertyDescription("True, False or Unknown.") String status,
     @JsonPropertyDescription("One-word, CamelCase reason; for image pull failures the kubelet's own reason.") String reason,
     @JsonPropertyDescription("Human-readable detail.") String message,

@@ -31,7 +31,7 @@ public final class StatusCalculator {
   }
 
   public static ClawInstanceStatus compute(Observation observed, Instant now) {
-    ClawInstanceStatus previous = observed.instance().getStatus();
+    ClawInstanceStatus previous = Conditions.usable(observed.instance().getStatus());
     Long generation = observed.instance().getMetadata().getGeneration();
     Assessment verdict = withMissingSecrets(assess(observed, previous), observed);
 
@@ -64,7 +64,7 @@ public final class StatusCalculator {
    * before stays, Ready turns False with the error as its message.
    */
   public static ClawInstanceStatus reconcileFailed(ClawInstance instance, String message, Instant now) {
-    ClawInstanceStatus previous = instance.getStatus();
+    ClawInstanceStatus previous = Conditions.usable(instance.getStatus());
     Long generation = instance.getMetadata().getGeneration();
     List<ClawCondition> previousConditions = previous == null ? null : previous.conditions();
     ClawCondition ready = Conditions.withTransitionTime(

@@ -10,6 +10,8 @@ import static io.claw.operator.testing.Fixtures.newNamespace;
 import static io.claw.operator.testing.Fixtures.retryOnConflict;
 import static io.claw.operator.testing.Fixtures.waiting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,6 +66,42 @@ class ConflictingWritesTest {
     assertEquals(original.phase(), restored.phase());
     assertEquals(original.message(), restored.message());
     assertEquals(original.conditions(), restored.conditions());
+  }
+
+  /** kubectl patch --subresource=status, as a user with write access to status may do by hand. */
+  private io.claw.operator.testing.TestCluster.KubectlResult patchStatus(String name, String json) {
+    return io.claw.operator.testing.KubeApiServerResource.cluster().kubectl(null, "patch", "claw", name, "-n", ns,
+        "--subresource=status", "--type", "merge", "-p", json);
+  }
+
+  @Test
+  void aHandEditedStatusWhateverItHoldsIsPutBack() {
+    client.resource(instance(ns, "hand", "nginx:1.27", null)).create();
+    ClawInstanceStatus original = awaitStatus(client, ns, "hand", s -> s.pullPolicy() != null);
+
+    // what the schema refuses
+    var untyped = patchStatus("hand", "{\"status\":{\"conditions\":[{\"reason\":\"HandEdited\"}]}}");
+    assertNotEquals(0, untyped.exitCode(), untyped.output());
+    // "status.conditions.type" in 1.20, "status.conditions[0].type" in later versions
+    assertTrue(untyped.output().matches("(?s).*status\\.conditions(\\[0])?\\.type: Required value.*"), untyped.output());
+    var maybe = patchStatus("hand", "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"Maybe\"}]}}");
+    assertNotEquals(0, maybe.exitCode(), maybe.output());
+
+    // what it lets through: unknown and repeated types, a time that is no time, no conditions at all
+    var odd = patchStatus("hand", """
+        {"status":{"phase":"Running","conditions":[{"type":"HandEdited","status":"True"},
+          {"type":"Ready","status":"True","lastTransitionTime":"yesterday"},{"type":"Ready","status":"False"}]}}""");
+    assertEquals(0, odd.exitCode(), odd.output());
+    ClawInstanceStatus restored = awaitStatus(client, ns, "hand",
+        s -> s.phase() == original.phase() && s.conditions().size() == original.conditions().size());
+    assertEquals(original.conditions().stream().map(c -> c.type()).toList(),
+        restored.conditions().stream().map(c -> c.type()).toList());
+    restored.conditions().forEach(c -> java.time.Instant.parse(c.lastTransitionTime()));
+
+    var none = patchStatus("hand", "{\"status\":{\"conditions\":null,\"message\":\"edited\"}}");
+    assertEquals(0, none.exitCode(), none.output());
+    assertEquals(original.message(), awaitStatus(client, ns, "hand",
+        s -> s.conditions() != null && s.conditions().size() == original.conditions().size()).message());
   }
 
   @Test

@@ -160,6 +160,26 @@ class StatusCalculatorTest {
   }
 
   @Test
+  void aStoredStatusWithOddConditionsIsRebuiltNotTrusted() {
+    instance.setStatus(new ClawInstanceStatus(Phase.Running, "edited", null, null, null, null, null, null, 1L,
+        java.util.Arrays.asList(
+            new ClawCondition(null, null, "HandEdited", null, null, null),
+            new ClawCondition("HandEdited", ClawCondition.TRUE, null, null, null, null),
+            new ClawCondition(ClawCondition.READY, ClawCondition.FALSE, null, null, "yesterday", null),
+            new ClawCondition(ClawCondition.READY, ClawCondition.TRUE, null, null, "2020-01-01T00:00:00Z", null))));
+    ClawInstanceStatus status = observe(pod(), "nginx:1.27", T0);
+    assertEquals(List.of(ClawCondition.READY, ClawCondition.IMAGE_PULL_FAILED),
+        status.conditions().stream().map(ClawCondition::type).toList());
+    assertEquals(T0.toString(), status.condition(ClawCondition.READY).orElseThrow().lastTransitionTime(),
+        "a time that is no time is not kept");
+    assertEquals(Phase.Pending, status.phase());
+
+    instance.setStatus(new ClawInstanceStatus(Phase.Running, "edited", null, null, null, null, null, null, 1L, null));
+    assertEquals("ReconcileError", StatusCalculator.reconcileFailed(instance, "boom", T1)
+        .condition(ClawCondition.READY).orElseThrow().reason());
+  }
+
+  @Test
   void withoutAFailureBeforeAPodWithoutImageHasNoPullFailure() {
     assertEquals("NoPullFailure", pullCondition(observe(pod(), "nginx:1.27", T0)).reason());
   }
