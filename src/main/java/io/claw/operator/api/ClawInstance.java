@@ -12,12 +12,15 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(ClawInstance.GROUP)
 @Version(ClawInstance.VERSION)
 @ShortNames(ClawInstance.SHORT_NAME)
+// kubectl shows the columns in this order (CrdShape keeps it): READY first and AGE last, as for built-in kinds
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+    type = Type.STRING)
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Image", jsonPath = ".status.image", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Pull-Policy", jsonPath = ".status.pullPolicy", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Pull-Failure", jsonPath = ".status.pullFailureReason", type = Type.STRING)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 @AdditionalPrinterColumn(name = "Message", jsonPath = ".status.message", type = Type.STRING, priority = 1)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class ClawInstance extends CustomResource<ClawInstanceSpec, ClawInstanceStatus> implements Namespaced {
 
   public static final String GROUP = "claw.io";

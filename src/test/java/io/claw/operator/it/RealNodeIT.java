@@ -196,7 +196,8 @@ class RealNodeIT {
     report.add("Never, absent: " + never.message());
     String table = node.cluster().kubectl(null, "get", "claw", "-n", ns, "never").output();
     assertTrue(table.lines().skip(1).findFirst().orElse("")
-        .matches("never\\s+\\S+\\s+" + java.util.regex.Pattern.quote(absent) + "\\s+ImagePullFailed\\s+ErrImageNeverPull\\s+Never"),
+        .matches("never\\s+False\\s+ImagePullFailed\\s+" + java.util.regex.Pattern.quote(absent)
+            + "\\s+Never\\s+ErrImageNeverPull\\s+\\S+"),
         table);
 
     node.pushImage(Registry.OPEN, "present:1", "v1");

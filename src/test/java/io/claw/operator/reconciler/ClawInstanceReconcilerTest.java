@@ -467,7 +467,11 @@ class ClawInstanceReconcilerTest {
     assertEquals("registry.example.com/app:2.0", row.get("IMAGE"));
     assertEquals("IfNotPresent", row.get("PULL-POLICY"));
     assertEquals("ErrImageNeverPull", row.get("PULL-FAILURE"));
-    assertTrue(row.containsKey("AGE"), result.output());
+    assertEquals("False", row.get("READY"));
+    assertEquals(List.of("NAME", "READY", "PHASE", "IMAGE", "PULL-POLICY", "PULL-FAILURE", "AGE"),
+        List.of(lines[0].trim().split("\\s+")), "READY first and AGE last, as kubectl shows built-in kinds");
+    String wide = KubeApiServerResource.cluster().kubectl(null, "get", "claw", "-n", ns, "-o", "wide").output();
+    assertTrue(wide.lines().findFirst().orElseThrow().matches(".*PULL-FAILURE\\s+MESSAGE\\s+AGE\\s*"), wide);
   }
 
   private static Map<String, String> columns(String header, String line) {
