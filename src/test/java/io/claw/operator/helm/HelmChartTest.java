@@ -134,17 +134,21 @@ class HelmChartTest {
     ClusterRoleBinding binding = one(objects, ClusterRoleBinding.class);
     assertEquals(one(objects, ServiceAccount.class).getMetadata().getName(), binding.getSubjects().get(0).getName());
     assertEquals("claw-system", binding.getSubjects().get(0).getNamespace());
-    assertTrue(all(objects, Role.class).isEmpty(), "no leader-election Role unless enabled");
+    assertEquals(1, all(objects, Role.class).size(), "the Lease Role of the default leader election");
+    assertTrue(all(render(Map.of("operator.leaderElection.enabled", "false")), Role.class).isEmpty(),
+        "no leader-election Role unless enabled");
   }
 
   @Test
   void watchedNamespacesGetRolesOnlyThere() {
     List<HasMetadata> objects = render(Map.of("operator.watchNamespaces[0]", "team-a", "operator.watchNamespaces[1]", "team-b"));
     assertTrue(all(objects, ClusterRole.class).isEmpty());
-    List<Role> roles = all(objects, Role.class);
+    // besides the leader election's Role for its Lease in the release namespace
+    List<Role> roles = all(objects, Role.class).stream()
+        .filter(r -> !r.getMetadata().getName().endsWith("-leader-election")).toList();
     assertEquals(Set.of("team-a", "team-b"), roles.stream().map(r -> r.getMetadata().getNamespace()).collect(Collectors.toSet()));
     roles.forEach(role -> assertEquals(OPERATOR_RULES, rules(role.getRules())));
-    assertEquals(2, all(objects, RoleBinding.class).size());
+    assertEquals(3, all(objects, RoleBinding.class).size());
     assertEquals("team-a,team-b", env(operator(objects), "QUARKUS_OPERATOR_SDK_NAMESPACES"));
   }
 
@@ -156,6 +160,22 @@ class HelmChartTest {
     assertEquals(withoutSecrets, rules(one(objects, ClusterRole.class).getRules()));
     assertEquals("false", env(operator(objects), "CLAW_OPERATOR_CHECK_PULL_SECRETS"));
     assertEquals("true", env(operator(render(Map.of())), "CLAW_OPERATOR_CHECK_PULL_SECRETS"));
+  }
+
+  @Test
+  void twoOperatorsNeverReconcileAtOnceDuringAnUpgrade() {
+    Deployment byDefault = one(render(Map.of()), Deployment.class);
+    assertEquals("true", env(operator(render(Map.of())), "CLAW_OPERATOR_LEADER_ELECTION_ENABLED"));
+    assertEquals("RollingUpdate", byDefault.getSpec().getStrategy().getType());
+    assertEquals(0, byDefault.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal());
+
+    Deployment withoutLease = one(render(Map.of("operator.leaderElection.enabled", "false")), Deployment.class);
+    assertEquals("Recreate", withoutLease.getSpec().getStrategy().getType(), "the old operator stops first");
+
+    var e = assertThrows(IllegalStateException.class,
+        () -> render(Map.of("operator.leaderElection.enabled", "false", "replicaCount", "2")));
+    assertTrue(e.getMessage().contains("enabled"), e.getMessage());
+    assertEquals(3, one(render(Map.of("replicaCount", "3")), Deployment.class).getSpec().getReplicas());
   }
 
   @Test
