@@ -107,16 +107,21 @@ EOF
   wait_for "registry $name" 30 curl -s -o /dev/null "http://127.0.0.1:$port/v2/"
 }
 
-stop_pid() { # name: TERM, then KILL after 10 s
-  local file="$D/pids/$1" pid
-  [[ -f $file ]] || return 0
-  pid=$(cat "$file")
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+stop_pids() { # [-KILL] names...: TERM (or KILL) to all at once, then KILL what is left after 10 s
+  local signal=-TERM
+  [[ $1 == -KILL ]] && { signal=-KILL; shift; }
+  local name pid pids=()
+  for name in "$@"; do
+    [[ -f $D/pids/$name ]] || continue
+    pid=$(cat "$D/pids/$name")
+    rm -f "$D/pids/$name"
+    kill "$signal" "$pid" 2>/dev/null && pids+=("$pid")
+  done
+  local deadline=$((SECONDS + 10))
+  for pid in "${pids[@]}"; do
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$file"
+  done
 }
 
 write_containerd_config() {
@@ -331,19 +336,17 @@ EOF
 cmd_down() {
   [[ -d $D ]] || { rm -f "$CURRENT_RIG"; return 0; }
   local name
-  # kubelet first, so that nothing restarts the containers stopped next
-  for name in kubelet kube-proxy kube-scheduler kube-controller-manager; do stop_pid "$name"; done
-  local root id
-  for root in "$D"/runc/*; do
-    [[ -d $root ]] || continue
-    for id in $(runc --root "$root" list -q 2>/dev/null); do
-      runc --root "$root" kill --all "$id" KILL 2>/dev/null || true
-      runc --root "$root" delete --force "$id" 2>/dev/null || true
-    done
+  # kubelet first, so that nothing restarts the containers stopped next; the Kubernetes
+  # components keep nothing here that a graceful stop would save
+  stop_pids -KILL kubelet
+  stop_pids -KILL kube-proxy kube-scheduler kube-controller-manager
+  # every container process of every Pod, in one pass over the Pods' cgroups
+  local procs
+  for procs in $(find /sys/fs/cgroup/memory /sys/fs/cgroup/pids -path '*kubepods*' -name cgroup.procs 2>/dev/null); do
+    xargs -r kill -KILL <"$procs" 2>/dev/null || true
   done
   pkill -KILL -f "containerd-shim-runc-v2 .*-address $D/containerd.sock" 2>/dev/null || true
-  stop_pid containerd
-  for name in open private airgap; do stop_pid "registry-$name"; done
+  stop_pids containerd registry-open registry-private registry-airgap
 
   # mounts under the rig's folder (rootfs overlays, shm, secret volumes), deepest first
   local mount
@@ -361,9 +364,14 @@ cmd_down() {
     command -v "$save-save" >/dev/null || continue
     "$save-save" | grep -v -E 'KUBE-|CNI-' | "$save-restore" 2>/dev/null || true
   done
-  local cg
-  for cg in $(find /sys/fs/cgroup -depth -type d -path '*/kubepods*' 2>/dev/null); do
-    rmdir "$cg" 2>/dev/null || true
+  # a killed process leaves its cgroup a moment later: retry for a few seconds
+  local cg try
+  for try in $(seq 25); do
+    for cg in $(find /sys/fs/cgroup -depth -type d -path '*/kubepods*' 2>/dev/null); do
+      rmdir "$cg" 2>/dev/null || true
+    done
+    find /sys/fs/cgroup -type d -path '*/kubepods*' 2>/dev/null | grep -q . || break
+    sleep 0.2
   done
   if [[ -f $D/host/sysctl ]]; then
     while IFS= read -r line; do sysctl -q -w "$line" >/dev/null 2>&1 || true; done <"$D/host/sysctl"
@@ -381,7 +389,7 @@ cmd_registry() {
   local action="$1" name="$2"
   registry_port "$name" >/dev/null
   case "$action" in
-    stop) stop_pid "registry-$name" ;;
+    stop) stop_pids "registry-$name" ;;
     start) start_registry "$name" ;;
     *) die "registry DIR stop|start NAME" ;;
   esac
