@@ -144,7 +144,11 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
 
   private Observation reconcilePod(ClawInstance instance, Context<ClawInstance> context, Pod desired,
       EffectivePullPolicy policy, String image, boolean secretsAppeared) {
-    Optional<Pod> live = context.getSecondaryResource(Pod.class);
+    // By name, not getSecondaryResource(): that throws when a second Pod carries our labels and
+    // an owner reference to this instance (copied by someone), and this one is the Pod we own.
+    Optional<Pod> live = context.getSecondaryResources(Pod.class).stream()
+        .filter(p -> p.getMetadata().getName().equals(desired.getMetadata().getName()))
+        .findFirst();
     if (live.isEmpty()) {
       return create(instance, context, desired, policy, image);
     }

@@ -48,6 +48,28 @@ class ClawPodTest {
     assertFalse(ClawPod.needsImageUpdate(live, ClawPod.desired(withEnv, "nginx:1.27", PullPolicy.IF_NOT_PRESENT)));
   }
 
+  /**
+   * The hash in claw.io/pod-spec-hash decides recreation. If a library upgrade (fabric8, Jackson)
+   * changed how the same spec hashes, the new operator would recreate every Pod at once: these
+   * values must never change unless that is meant, and then the release notes must say so.
+   */
+  @Test
+  void theRecreationHashOfAGivenSpecNeverChanges() {
+    assertEquals("59e5958f4341e3ab", hash(instance("a"), PullPolicy.IF_NOT_PRESENT));
+    ClawInstance full = instance("a");
+    full.getSpec().getEnv().add(new EnvVar("MODE", "prod", null));
+    full.getSpec().setImagePullSecrets(java.util.List.of("regcred"));
+    full.getSpec().setPort(8080);
+    full.getSpec().setResources(new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
+        .addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity("100m"))
+        .addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("128Mi")).build());
+    assertEquals("a7b20014a399e537", hash(full, PullPolicy.ALWAYS));
+  }
+
+  private static String hash(ClawInstance instance, PullPolicy policy) {
+    return ClawPod.desired(instance, "nginx:1.27", policy).getMetadata().getAnnotations().get(Labels.POD_SPEC_HASH);
+  }
+
   @Test
   void podAlwaysCarriesAnExplicitPolicyEvenForLatest() {
     Pod pod = ClawPod.desired(instance("a"), "nginx:latest", PullPolicy.IF_NOT_PRESENT);

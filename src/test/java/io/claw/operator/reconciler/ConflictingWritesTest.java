@@ -105,6 +105,23 @@ class ConflictingWritesTest {
   }
 
   @Test
+  void aCopyOfOurPodUnderAnotherNameDoesNotStopTheInstanceBeingServed() {
+    client.resource(instance(ns, "copied", "nginx:1.27", null)).create();
+    Pod ours = awaitPod(client, ns, "copied", p -> true);
+    // someone copies the Pod, labels and owner reference included (kubectl get -o yaml | edit name | apply)
+    client.resource(new PodBuilder(ours).editMetadata().withName("copied-by-hand").withUid(null)
+        .withResourceVersion(null).withCreationTimestamp(null).endMetadata().withStatus(null).build()).create();
+
+    kubeletReports(client, ns, "copied", waiting("ErrImagePull", "pull access denied"));
+    ClawInstanceStatus status = awaitStatus(client, ns, "copied", s -> s.phase() == Phase.ImagePullFailed);
+    assertEquals("copied", status.podName());
+    editSpec(client, ns, "copied", spec -> spec.setImage("nginx:1.28"));
+    awaitPod(client, ns, "copied", p -> "nginx:1.28".equals(p.getSpec().getContainers().get(0).getImage()));
+    assertEquals("nginx:1.27", client.pods().inNamespace(ns).withName("copied-by-hand").get()
+        .getSpec().getContainers().get(0).getImage(), "the copy is not ours to change");
+  }
+
+  @Test
   void podLabelsRemovedBySomeoneElseArePutBackAndItsEventsFollowAgain() {
     client.resource(instance(ns, "app", "nginx:1.27", null)).create();
     awaitStatus(client, ns, "app", s -> s.pullPolicy() != null);
