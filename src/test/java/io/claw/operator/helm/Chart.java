@@ -23,7 +23,11 @@ final class Chart {
   }
 
   static List<HasMetadata> render(Map<String, Object> values) {
-    TemplateCommand template = new Helm(PATH).template().withName("claw").withNamespace("claw-system");
+    return render(PATH, values);
+  }
+
+  static List<HasMetadata> render(Path chart, Map<String, Object> values) {
+    TemplateCommand template = new Helm(chart).template().withName("claw").withNamespace("claw-system");
     values.forEach(template::set);
     return parse(template.call());
   }

@@ -88,6 +88,9 @@ class HelmChartTest {
     assertEquals(Boolean.TRUE, container.getSecurityContext().getReadOnlyRootFilesystem());
     assertEquals(Boolean.FALSE, container.getSecurityContext().getAllowPrivilegeEscalation());
     assertEquals(List.of("ALL"), container.getSecurityContext().getCapabilities().getDrop());
+    assertNull(pod.getSecurityContext().getRunAsUser(), "no fixed user: OpenShift's restricted SCC assigns one");
+    assertNull(container.getSecurityContext().getRunAsUser());
+    assertEquals("RuntimeDefault", pod.getSecurityContext().getSeccompProfile().getType());
     assertEquals("/q/health/live", container.getLivenessProbe().getHttpGet().getPath());
     assertEquals("/q/health/ready", container.getReadinessProbe().getHttpGet().getPath());
     assertEquals(pod.getServiceAccountName(), one(objects, ServiceAccount.class).getMetadata().getName());
@@ -160,6 +163,49 @@ class HelmChartTest {
     assertEquals(withoutSecrets, rules(one(objects, ClusterRole.class).getRules()));
     assertEquals("false", env(operator(objects), "CLAW_OPERATOR_CHECK_PULL_SECRETS"));
     assertEquals("true", env(operator(render(Map.of())), "CLAW_OPERATOR_CHECK_PULL_SECRETS"));
+  }
+
+  @Test
+  void securityContextsAndNamesAreValues() {
+    List<HasMetadata> objects = render(Map.of("podSecurityContext.runAsUser", "1000", "securityContext.privileged",
+        "false", "fullnameOverride", "ops-claw"));
+    Deployment deployment = one(objects, Deployment.class);
+    assertEquals("ops-claw", deployment.getMetadata().getName());
+    assertEquals(1000L, deployment.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsUser());
+    assertEquals(Boolean.FALSE, operator(objects).getSecurityContext().getPrivileged());
+    assertEquals("claw-claws", one(render(Map.of("nameOverride", "claws")), Deployment.class).getMetadata().getName());
+  }
+
+  @Test
+  void metricsServiceByDefaultServiceMonitorOnRequest() {
+    List<HasMetadata> objects = render(Map.of());
+    io.fabric8.kubernetes.api.model.Service service = one(objects, io.fabric8.kubernetes.api.model.Service.class);
+    assertEquals("http", service.getSpec().getPorts().get(0).getTargetPort().getStrVal());
+    assertEquals(one(objects, Deployment.class).getSpec().getSelector().getMatchLabels(), service.getSpec().getSelector());
+    assertTrue(objects.stream().noneMatch(o -> "ServiceMonitor".equals(o.getKind())));
+
+    List<HasMetadata> monitored = render(Map.of("metrics.serviceMonitor.enabled", "true",
+        "metrics.serviceMonitor.labels.release", "prometheus"));
+    HasMetadata monitor = monitored.stream().filter(o -> "ServiceMonitor".equals(o.getKind())).findFirst().orElseThrow();
+    assertEquals("prometheus", monitor.getMetadata().getLabels().get("release"));
+  }
+
+  @Test
+  void chartLabelIsAValidLabelValueForAnyChartVersion(@org.junit.jupiter.api.io.TempDir Path copy) throws Exception {
+    try (var files = Files.walk(Chart.PATH)) {
+      for (Path from : files.toList()) {
+        Path to = copy.resolve(Chart.PATH.relativize(from).toString());
+        if (Files.isDirectory(from)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(from, to);
+        }
+      }
+    }
+    Path chartYaml = copy.resolve("Chart.yaml");
+    Files.writeString(chartYaml, Files.readString(chartYaml).replace("version: 0.1.0", "version: 0.1.0+build.7"));
+    String label = one(Chart.render(copy, Map.of()), Deployment.class).getMetadata().getLabels().get("helm.sh/chart");
+    assertEquals("claw-operator-0.1.0_build.7", label);
   }
 
   @Test
