@@ -272,7 +272,6 @@ class RealNodeIT {
     }
     report.add("recovery, policy fix to Running (ms): " + Stats.summary(policyFix));
     report.add("recovery, Secret created to Running (ms): " + Stats.summary(secretFix));
-    assertTrue(Stats.median(policyFix) < Duration.ofSeconds(60).toMillis(), policyFix.toString());
   }
 
   /** From the kubelet's Pod status change to the instance's status, as both are seen through watches. */

@@ -87,10 +87,11 @@ class ConflictingWritesTest {
     var maybe = patchStatus("hand", "{\"status\":{\"conditions\":[{\"type\":\"Ready\",\"status\":\"Maybe\"}]}}");
     assertNotEquals(0, maybe.exitCode(), maybe.output());
 
-    // what it lets through: unknown and repeated types, a time that is no time, no conditions at all
+    // what it lets through: unknown types, a time that is no time, no conditions at all (repeated
+    // types too on some versions; the unit test covers those)
     var odd = patchStatus("hand", """
         {"status":{"phase":"Running","conditions":[{"type":"HandEdited","status":"True"},
-          {"type":"Ready","status":"True","lastTransitionTime":"yesterday"},{"type":"Ready","status":"False"}]}}""");
+          {"type":"Ready","status":"True","lastTransitionTime":"yesterday"}]}}""");
     assertEquals(0, odd.exitCode(), odd.output());
     ClawInstanceStatus restored = awaitStatus(client, ns, "hand",
         s -> s.phase() == original.phase() && s.conditions().size() == original.conditions().size());
