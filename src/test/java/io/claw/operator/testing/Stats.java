@@ -15,10 +15,6 @@ public final class Stats {
     return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
   }
 
-  public static long median(Collection<Long> values) {
-    return (long) percentile(sorted(values), 50);
-  }
-
   /** "median M, p99 P, min A, max B over N: [values]" */
   public static String summary(Collection<Long> values) {
     double[] sorted = sorted(values);
