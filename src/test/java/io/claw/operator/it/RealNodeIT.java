@@ -116,8 +116,7 @@ class RealNodeIT {
     // a Pod pulls it while the registry is up: now the node holds it
     client.resource(instance(ns, "warm", image, null)).create();
     assertTrue(awaitStatus(ns, "warm", s -> s.phase() == Phase.Running).imageID().endsWith(digest));
-    node.stopRegistry(Registry.AIRGAP);
-    try {
+    node.withRegistryDown(Registry.AIRGAP, () -> {
       client.resource(instance(ns, "offline", image, null)).create();
       ClawInstanceStatus offline = awaitStatus(ns, "offline", s -> s.phase() == Phase.Running);
       assertEquals(PullPolicy.IF_NOT_PRESENT, offline.pullPolicy());
@@ -152,9 +151,7 @@ class RealNodeIT {
       assertTrue(recovered.imageID().endsWith(digest), recovered.imageID());
       assertEquals(StatusCalculator.IMAGE_PULLED, pullCondition(recovered).reason());
       assertOneRecoveredEventAfterThePull(ns, "always");
-    } finally {
-      node.startRegistry(Registry.AIRGAP);
-    }
+    });
   }
 
   @Test
@@ -243,10 +240,9 @@ class RealNodeIT {
     // the node caches the image; then the registry goes, so that Always fails at once
     client.resource(instance(ns, "seed", Registry.AIRGAP.host() + "/recover:1", null)).create();
     awaitStatus(ns, "seed", s -> s.phase() == Phase.Running);
-    node.stopRegistry(Registry.AIRGAP);
     List<Long> policyFix = new ArrayList<>();
     List<Long> secretFix = new ArrayList<>();
-    try {
+    node.withRegistryDown(Registry.AIRGAP, () -> {
       for (int run = 0; run < 5; run++) {
         String name = "policy-" + run;
         client.resource(instance(ns, name, Registry.AIRGAP.host() + "/recover:1", PullPolicy.ALWAYS)).create();
@@ -256,9 +252,7 @@ class RealNodeIT {
         awaitStatus(ns, name, s -> s.phase() == Phase.Running);
         policyFix.add(millisSince(fixed));
       }
-    } finally {
-      node.startRegistry(Registry.AIRGAP);
-    }
+    });
     for (int run = 0; run < 5; run++) {
       String name = "secret-" + run;
       ClawInstance instance = instance(ns, name, Registry.PRIVATE.host() + "/team/recover:1", PullPolicy.ALWAYS);

@@ -123,12 +123,14 @@ public final class RealNode implements AutoCloseable {
         .orElseThrow(() -> new IllegalStateException("no digest from pushing " + repoAndTag + ":\n" + out));
   }
 
-  public void stopRegistry(Registry registry) {
+  /** Runs {@code work} with the registry stopped, as a node cut off from it sees it; starts it again after. */
+  public void withRegistryDown(Registry registry, Runnable work) {
     script(Map.of(), 60, "registry", "stop", registry.id);
-  }
-
-  public void startRegistry(Registry registry) {
-    script(Map.of(), 60, "registry", "start", registry.id);
+    try {
+      work.run();
+    } finally {
+      script(Map.of(), 60, "registry", "start", registry.id);
+    }
   }
 
   /** The last lines of a component's log (kubelet, containerd, registry-open, ...), for failure reports. */
