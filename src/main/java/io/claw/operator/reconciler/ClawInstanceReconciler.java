@@ -111,12 +111,15 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
 
     Instant now = clock.instant();
     ClawInstanceStatus status = StatusCalculator.compute(observed, now);
-    UpdateControl<ClawInstance> control = UpdateControl.noUpdate();
     if (!status.equals(instance.getStatus())) {
-      report(instance, status, context, now);
-      instance.setStatus(status);
-      control = UpdateControl.patchStatus(instance);
+      // Written here rather than by JOSDK after reconcile() returns (same server-side apply, same
+      // recognition of its own event), so that Events and counters follow a status that was
+      // written: if the write fails, the retry finds the change still to report, and it is
+      // reported once.
+      context.resourceOperations().serverSideApplyPrimaryStatus(statusOnly(instance, status));
+      report(instance, status, now);
     }
+    UpdateControl<ClawInstance> control = UpdateControl.noUpdate();
     if (observed.podState() == PodState.NAME_CONFLICT) {
       control.rescheduleAfter(RECHECK);
     } else if (observed.pullSecrets().result() == PullSecrets.Result.MISSING) {
@@ -132,8 +135,21 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
             .map(c -> ClawCondition.FALSE.equals(c.status())).orElse(false);
   }
 
+  /**
+   * What a status write needs: which instance, and its status. No spec, and no resourceVersion
+   * that a concurrent write to the instance would turn into a conflict.
+   */
+  static ClawInstance statusOnly(ClawInstance instance, ClawInstanceStatus status) {
+    ClawInstance patch = new ClawInstance();
+    patch.getMetadata().setName(instance.getMetadata().getName());
+    patch.getMetadata().setNamespace(instance.getMetadata().getNamespace());
+    patch.setSpec(null);
+    patch.setStatus(status);
+    return patch;
+  }
+
   /** Events and metrics for a pull failure that starts or ends, once per change. */
-  private void report(ClawInstance instance, ClawInstanceStatus next, Context<ClawInstance> context, Instant now) {
+  private void report(ClawInstance instance, ClawInstanceStatus next, Instant now) {
     PullFailureTransition transition = PullFailureTransition.between(instance.getStatus(), next);
     if (transition == PullFailureTransition.STARTED) {
       metrics.pullFailureStarted(next.pullFailureReason());
@@ -250,8 +266,7 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
     if (status.equals(instance.getStatus())) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
-    instance.setStatus(status);
-    return ErrorStatusUpdateControl.patchStatus(instance);
+    return ErrorStatusUpdateControl.patchStatus(statusOnly(instance, status));
   }
 
   private static String rootMessage(Throwable e) {

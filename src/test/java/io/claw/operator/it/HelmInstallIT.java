@@ -166,4 +166,42 @@ class HelmInstallIT {
       assertFalse(operator.output().contains("Secrets"), operator.output());
     }
   }
+
+  /**
+   * A status write that fails (here: the right to patch status is taken away, then given back)
+   * must not turn into an Event and a counted pull failure per attempt: they follow the write.
+   */
+  @Test
+  void eventsAndCountersFollowTheStatusWriteNotEachAttempt() throws Exception {
+    Map<String, String> env = install("statusless", "claw-statusless", Map.of());
+    var role = client.rbac().clusterRoles().withName("statusless-claw-operator");
+    var rules = role.get().getRules();
+    role.edit(r -> {
+      r.setRules(rules.stream().filter(rule -> !rule.getResources().contains("clawinstances/status")).toList());
+      return r;
+    });
+    String ns = newNamespace(client);
+    try (OperatorProcess operator = OperatorProcess.start("helm-status-forbidden", env)) {
+      client.resource(instance(ns, "app", "registry.example.com/app:1", null)).create();
+      awaitPod(client, ns, "app", p -> true);
+      kubeletReports(client, ns, "app", waiting("ErrImagePull", "denied"));
+      // JOSDK retries the failed reconcile after 2, 3 and 4.5 s: three more attempts in 10 s
+      await().atMost(java.time.Duration.ofSeconds(20)).until(() -> operator.output().split("clawinstances/status", -1).length > 3);
+      assertTrue(client.v1().events().inNamespace(ns).list().getItems().isEmpty(),
+          "no Event while the status cannot be written");
+      assertTrue(!operator.get("/q/metrics").contains("claw_image_pull_failures_total{reason=\"ErrImagePull\"}"),
+          "no pull failure counted while the status cannot be written");
+
+      role.edit(r -> {
+        r.setRules(rules);
+        return r;
+      });
+      kubeletReports(client, ns, "app", waiting("ErrImagePull", "denied again"));
+      awaitStatus(client, ns, "app", s -> s.phase() == Phase.ImagePullFailed);
+      await().during(java.time.Duration.ofSeconds(3)).atMost(java.time.Duration.ofSeconds(10))
+          .until(() -> client.v1().events().inNamespace(ns).list().getItems().size() == 1);
+      assertTrue(operator.get("/q/metrics").contains("claw_image_pull_failures_total{reason=\"ErrImagePull\"} 1.0"),
+          operator.get("/q/metrics"));
+    }
+  }
 }
