@@ -139,7 +139,7 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
    * What a status write needs: which instance, and its status. No spec, and no resourceVersion
    * that a concurrent write to the instance would turn into a conflict.
    */
-  static ClawInstance statusOnly(ClawInstance instance, ClawInstanceStatus status) {
+  private static ClawInstance statusOnly(ClawInstance instance, ClawInstanceStatus status) {
     ClawInstance patch = new ClawInstance();
     patch.getMetadata().setName(instance.getMetadata().getName());
     patch.getMetadata().setNamespace(instance.getMetadata().getNamespace());
