@@ -60,11 +60,6 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
   private static final Logger LOG = Logger.getLogger(ClawInstanceReconciler.class);
   /** A foreign Pod holding our name sends us no events: look again now and then. */
   private static final Duration RECHECK = Duration.ofSeconds(30);
-  /**
-   * Nor does a Secret yet to be created (Secrets are not watched): look again soon, so that an
-   * instance recovers within seconds of the Secret's creation. One GET per such instance.
-   */
-  private static final Duration RECHECK_MISSING_SECRET = Duration.ofSeconds(5);
 
   private final ClawOperatorConfig config;
   private final ClawMetrics metrics;
@@ -123,7 +118,7 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
     if (observed.podState() == PodState.NAME_CONFLICT) {
       control.rescheduleAfter(RECHECK);
     } else if (observed.pullSecrets().result() == PullSecrets.Result.MISSING) {
-      control.rescheduleAfter(RECHECK_MISSING_SECRET);
+      control.rescheduleAfter(PullSecretCheck.recheckAfter(status, now));
     }
     return control;
   }
