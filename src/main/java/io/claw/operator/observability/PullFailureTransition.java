@@ -17,15 +17,12 @@ public enum PullFailureTransition {
   NONE;
 
   public static PullFailureTransition between(ClawInstanceStatus before, ClawInstanceStatus after) {
-    Optional<ClawCondition> was = pullCondition(before);
     Optional<ClawCondition> is = pullCondition(after);
-    boolean wasFailing = was.map(ClawCondition::isTrue).orElse(false);
     if (is.map(ClawCondition::isTrue).orElse(false)) {
-      return wasFailing ? NONE : STARTED;
+      return pullCondition(before).map(ClawCondition::isTrue).orElse(false) ? NONE : STARTED;
     }
-    boolean wasUnresolved = wasFailing || was.map(c -> StatusCalculator.AWAITING_PULL.equals(c.reason())).orElse(false);
     boolean pulled = is.map(c -> StatusCalculator.IMAGE_PULLED.equals(c.reason())).orElse(false);
-    return wasUnresolved && pulled ? RECOVERED : NONE;
+    return pulled && StatusCalculator.pullUnresolved(before) ? RECOVERED : NONE;
   }
 
   private static Optional<ClawCondition> pullCondition(ClawInstanceStatus status) {

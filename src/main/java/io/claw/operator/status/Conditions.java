@@ -35,8 +35,9 @@ final class Conditions {
     Set<String> seen = new HashSet<>();
     List<ClawCondition> conditions = stored.conditions() == null ? List.of() : stored.conditions().stream()
         .filter(Objects::nonNull)
-        .filter(c -> c.type() != null && c.status() != null)
-        .filter(c -> TYPES.contains(c.type()) && STATUSES.contains(c.status()) && seen.add(c.type()))
+        // Set.of(...).contains(null) throws: the null checks come first
+        .filter(c -> c.type() != null && c.status() != null
+            && TYPES.contains(c.type()) && STATUSES.contains(c.status()) && seen.add(c.type()))
         .map(c -> isTime(c.lastTransitionTime()) ? c : c.withLastTransitionTime(null))
         .toList();
     return conditions.equals(stored.conditions()) ? stored

@@ -118,8 +118,7 @@ public final class StatusCalculator {
       return new ClawCondition(ClawCondition.IMAGE_PULL_FAILED, ClawCondition.FALSE,
           IMAGE_PULLED, "The image is on the node: " + verdict.imageID(), null, generation);
     }
-    if (previous != null && previous.condition(ClawCondition.IMAGE_PULL_FAILED)
-        .filter(c -> c.isTrue() || AWAITING_PULL.equals(c.reason())).isPresent()) {
+    if (pullUnresolved(previous)) {
       // The failing Pod was replaced, or its image or policy changed: that ends the failure
       // report, not the failure. Only a pull that succeeds (ImagePulled) means it recovered.
       return new ClawCondition(ClawCondition.IMAGE_PULL_FAILED, ClawCondition.FALSE,
@@ -127,6 +126,12 @@ public final class StatusCalculator {
     }
     return new ClawCondition(ClawCondition.IMAGE_PULL_FAILED, ClawCondition.FALSE,
         "NoPullFailure", "No image pull failure reported", null, generation);
+  }
+
+  /** The status reports a pull failure, or one that ended without a pull succeeding since. */
+  public static boolean pullUnresolved(ClawInstanceStatus status) {
+    return status != null && status.condition(ClawCondition.IMAGE_PULL_FAILED)
+        .filter(c -> c.isTrue() || AWAITING_PULL.equals(c.reason())).isPresent();
   }
 
   private static Assessment assess(Observation observed, ClawInstanceStatus previous) {

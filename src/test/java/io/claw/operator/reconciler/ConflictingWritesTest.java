@@ -69,7 +69,7 @@ class ConflictingWritesTest {
   }
 
   /** kubectl patch --subresource=status, as a user with write access to status may do by hand. */
-  private io.claw.operator.testing.TestCluster.KubectlResult patchStatus(String name, String json) {
+  private io.claw.operator.testing.Command.Result patchStatus(String name, String json) {
     return io.claw.operator.testing.KubeApiServerResource.cluster().kubectl(null, "patch", "claw", name, "-n", ns,
         "--subresource=status", "--type", "merge", "-p", json);
   }

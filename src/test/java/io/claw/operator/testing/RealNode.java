@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -157,28 +156,13 @@ public final class RealNode implements AutoCloseable {
   private String script(Map<String, String> env, long timeoutSeconds, String command, String... args) {
     List<String> line = new ArrayList<>(List.of("bash", SCRIPT.toString(), command, dir.toString()));
     line.addAll(List.of(args));
-    try {
-      ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true);
-      builder.environment().putAll(env);
-      Process process = builder.start();
-      process.getOutputStream().close();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException(String.join(" ", line) + " timed out:\n" + output);
-      }
-      if (process.exitValue() != 0) {
-        throw new IllegalStateException(String.join(" ", line) + " failed (exit " + process.exitValue() + "):\n"
-            + output + "\n--- kubelet log ---\n" + logTail("kubelet", 40)
-            + "\n--- containerd log ---\n" + logTail("containerd", 20));
-      }
-      return output;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+    Command.Result result = Command.run(line, env, null, timeoutSeconds);
+    if (result.exitCode() != 0) {
+      throw new IllegalStateException(String.join(" ", line) + " failed (exit " + result.exitCode() + "):\n"
+          + result.output() + "\n--- kubelet log ---\n" + logTail("kubelet", 40)
+          + "\n--- containerd log ---\n" + logTail("containerd", 20));
     }
+    return result.output();
   }
 
   private void down() {

@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -136,33 +136,10 @@ public final class TestCluster implements AutoCloseable {
   }
 
   /** Runs the real kubectl against this cluster; returns exit code and combined output. */
-  public KubectlResult kubectl(String stdin, String... args) {
+  public Command.Result kubectl(String stdin, String... args) {
     List<String> command = Stream.concat(Stream.of("kubectl", "--kubeconfig", kubeconfig().toString()),
         Stream.of(args)).toList();
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      if (stdin != null) {
-        process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-      }
-      process.getOutputStream().close();
-      String output;
-      try (InputStream out = process.getInputStream()) {
-        output = new String(out.readAllBytes(), StandardCharsets.UTF_8);
-      }
-      if (!process.waitFor(60, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("kubectl timed out: " + command);
-      }
-      return new KubectlResult(process.exitValue(), output);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  public record KubectlResult(int exitCode, String output) {
+    return Command.run(command, Map.of(), stdin, 60);
   }
 
   private static void installCrds(KubernetesClient client) {
