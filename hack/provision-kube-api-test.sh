@@ -19,7 +19,7 @@ BUILD_RECIPE="4-node-binaries"
 KUBE_COMMANDS=(kube-apiserver kubelet kube-scheduler kube-controller-manager kube-proxy)
 # what hack/real-node.sh runs besides the binaries built here
 NODE_PACKAGES=(containerd runc containernetworking-plugins docker-registry skopeo umoci busybox-static
-  apache2-utils iptables conntrack iproute2 gcc libc6-dev)
+  apache2-utils iptables conntrack iproute2 gcc libc6-dev openssl)
 BASE_DIR="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s"
 WORK_DIR="${KUBE_BUILD_DIR:-$HOME/.cache/claw-operator/kube-build}"
 

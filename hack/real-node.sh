@@ -1,30 +1,36 @@
 #!/usr/bin/env bash
-# A real single-node Kubernetes node beside a running kube-apiserver, all offline:
-# containerd + runc with a CNI bridge, kubelet, kube-scheduler, kube-controller-manager and
-# kube-proxy (built by hack/provision-kube-api-test.sh from the same source as the API server),
-# and three docker-registry instances on loopback:
+# A real single-node Kubernetes cluster, all offline: its own etcd and kube-apiserver (with its
+# own CA, the ServiceAccount admission plugin on, and the node's address in the `kubernetes`
+# Service, so that Pods can use in-cluster config), containerd + runc with a CNI bridge, kubelet,
+# kube-scheduler, kube-controller-manager and kube-proxy (all built by
+# hack/provision-kube-api-test.sh from one source), and three docker-registry instances on loopback:
 #   registry.local          open
 #   private.registry.local  basic auth (user and password in rig.env)
 #   airgap.registry.local   open, for tests that take a registry down
 # containerd maps these made-up names to 127.0.0.1:<port> (hosts.toml), so no DNS is needed.
 #
-#   hack/real-node.sh up DIR          start everything; writes DIR/rig.env; needs root
+#   hack/real-node.sh up DIR          start everything; writes DIR/rig.env and the admin kubeconfig
+#                                     DIR/kubeconfig; needs root
 #   hack/real-node.sh down DIR        stop everything and undo every change to the host
 #   hack/real-node.sh registry DIR stop|start NAME   take one registry down or up (NAME: open|private|airgap)
 #   hack/real-node.sh image DIR NAME REPO:TAG MARKER build a busybox app image whose /claw-version
 #                                     holds MARKER and push it to registry NAME
 #
-# `up` needs: KUBECONFIG_FILE (admin kubeconfig of the API server), KUBE_CERT_DIR (its certificates:
-# apiserver.key/.crt, client.crt/.key as kube-api-test writes them), KUBE_BIN_DIR (kubelet etc.).
-# The API server must run with --kubelet-preferred-address-types=InternalIP,Hostname and
-# --kubelet-client-certificate/--kubelet-client-key set to the client certificate, or `kubectl logs`
-# fails. One node per machine: `up` first takes down a rig that an earlier run left behind.
+# `up` needs KUBE_BIN_DIR (etcd, kube-apiserver, kubelet, ...). One rig per machine: `up` first
+# takes down a rig that an earlier run left behind.
+# kube-api-test's API server cannot serve Pods that talk to it: it turns the ServiceAccount
+# admission plugin off (no token in Pods) and its certificate names neither the node's address
+# nor the `kubernetes` Service's. Hence a control plane of the rig's own.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=lib/oci.sh
+source "$HERE/lib/oci.sh"
 CURRENT_RIG=/run/claw-real-node.dir
 BRIDGE=claw0
 POD_CIDR=10.244.0.0/24
+SERVICE_CIDR=10.0.0.0/24
+KUBERNETES_SERVICE_IP=10.0.0.1
 NODE_NAME="${NODE_NAME:-claw-node}"
 REGISTRY_USER=claw
 # sysctls that kubelet, kube-proxy and the CNI bridge change; put back on `down`
@@ -40,18 +46,75 @@ require() {
   [[ $(id -u) -eq 0 ]] || die "must run as root (containerd, kubelet, iptables and mounts need it)"
   local cmd missing=()
   for cmd in containerd containerd-shim-runc-v2 runc ctr docker-registry skopeo umoci htpasswd gcc \
-      iptables-save iptables-restore conntrack ip curl; do
+      iptables-save iptables-restore conntrack ip curl openssl; do
     command -v "$cmd" >/dev/null || missing+=("$cmd")
   done
   [[ -x /usr/lib/cni/bridge && -x /usr/lib/cni/host-local ]] || missing+=("/usr/lib/cni/bridge")
   [[ -x /bin/busybox ]] || missing+=("/bin/busybox (busybox-static)")
   ((${#missing[@]} == 0)) || die "missing ${missing[*]}; hack/provision-kube-api-test.sh installs them"
-  for cmd in kubelet kube-scheduler kube-controller-manager kube-proxy; do
+  for cmd in etcd kube-apiserver kubelet kube-scheduler kube-controller-manager kube-proxy; do
     [[ -x "$KUBE_BIN_DIR/$cmd" ]] || die "no $KUBE_BIN_DIR/$cmd; run hack/provision-kube-api-test.sh"
   done
-  [[ -f "$KUBECONFIG_FILE" ]] || die "KUBECONFIG_FILE $KUBECONFIG_FILE does not exist"
-  [[ -f "$KUBE_CERT_DIR/apiserver.key" && -f "$KUBE_CERT_DIR/client.crt" ]] \
-    || die "no apiserver.key/client.crt in KUBE_CERT_DIR=$KUBE_CERT_DIR"
+}
+
+# A CA, the API server's serving certificate (valid for every name a client may use: loopback, the
+# node's address, the `kubernetes` Service's address and DNS names), an admin client certificate,
+# and the ServiceAccount token signing key. Short-lived: they belong to one rig.
+make_pki() {
+  local pki="$D/pki"
+  mkdir -p "$pki"
+  (
+    cd "$pki"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 7 -subj /CN=claw-real-node-ca -keyout ca.key -out ca.crt
+    issue() { # name, subject, extensions
+      openssl req -newkey rsa:2048 -nodes -subj "$2" -keyout "$1.key" -out "$1.csr"
+      printf '%s\n' "$3" >"$1.ext"
+      openssl x509 -req -days 7 -in "$1.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -extfile "$1.ext" -out "$1.crt"
+    }
+    issue apiserver /CN=kube-apiserver "subjectAltName=IP:127.0.0.1,IP:$NODE_IP,IP:$KUBERNETES_SERVICE_IP,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local
+extendedKeyUsage=serverAuth"
+    issue admin "/O=system:masters/CN=claw-admin" "extendedKeyUsage=clientAuth"
+    openssl genrsa -out sa.key 2048
+    openssl rsa -in sa.key -pubout -out sa.pub
+  ) >"$D/logs/pki.log" 2>&1 || die "making certificates failed; see $D/logs/pki.log"
+  cat >"$D/kubeconfig" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+  - name: claw-real-node
+    cluster:
+      server: https://$NODE_IP:$APISERVER_PORT
+      certificate-authority-data: $(base64 -w0 "$pki/ca.crt")
+users:
+  - name: claw-admin
+    user:
+      client-certificate-data: $(base64 -w0 "$pki/admin.crt")
+      client-key-data: $(base64 -w0 "$pki/admin.key")
+contexts:
+  - name: claw-real-node
+    context: {cluster: claw-real-node, user: claw-admin}
+current-context: claw-real-node
+EOF
+}
+
+start_control_plane() {
+  local pki="$D/pki"
+  start etcd "$KUBE_BIN_DIR/etcd" --data-dir "$D/etcd" --name claw-real-node \
+    --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
+    --listen-peer-urls "http://127.0.0.1:$(free_port)" --log-level warn
+  wait_for etcd 30 curl -sf "http://127.0.0.1:$ETCD_PORT/health"
+  # Every admission plugin that 1.20 enables by default stays on, ServiceAccount included.
+  # Bound to the node's address, which is also the `kubernetes` Service's endpoint for Pods.
+  start kube-apiserver "$KUBE_BIN_DIR/kube-apiserver" --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
+    --bind-address "$NODE_IP" --advertise-address "$NODE_IP" --secure-port "$APISERVER_PORT" \
+    --cert-dir "$pki" --tls-cert-file "$pki/apiserver.crt" --tls-private-key-file "$pki/apiserver.key" \
+    --client-ca-file "$pki/ca.crt" --authorization-mode RBAC --allow-privileged=true \
+    --service-cluster-ip-range "$SERVICE_CIDR" \
+    --service-account-issuer https://kubernetes.default.svc.cluster.local \
+    --service-account-key-file "$pki/sa.pub" --service-account-signing-key-file "$pki/sa.key" \
+    --kubelet-client-certificate "$pki/admin.crt" --kubelet-client-key "$pki/admin.key" \
+    --kubelet-preferred-address-types InternalIP,Hostname
+  wait_for kube-apiserver 60 kubectl --kubeconfig "$KUBECONFIG_FILE" get --raw /readyz
 }
 
 free_port() {
@@ -172,24 +235,6 @@ EOF
   done
 }
 
-# An OCI image from a root filesystem folder, its ENTRYPOINT and user, copied to where skopeo is told.
-oci_image() { # rootfs-setup-function, entrypoint (one path), user, destination
-  local setup="$1" entrypoint="$2" user="$3" dest="$4"
-  local work
-  work=$(mktemp -d "$D/image.XXXXXX")
-  umoci init --layout "$work/oci" >/dev/null
-  umoci new --image "$work/oci:img" >/dev/null
-  umoci unpack --image "$work/oci:img" "$work/bundle" >/dev/null
-  "$setup" "$work/bundle/rootfs"
-  umoci repack --image "$work/oci:img" "$work/bundle" >/dev/null
-  umoci config --image "$work/oci:img" --config.user "$user" --config.entrypoint "$entrypoint" \
-    --config.workingdir / --os linux --architecture amd64 >/dev/null
-  skopeo copy --quiet --insecure-policy --dest-tls-verify=false $SKOPEO_CREDS --digestfile "$work/digest" \
-    "oci:$work/oci:img" "$dest"
-  IMAGE_DIGEST=$(cat "$work/digest")
-  rm -rf "$work"
-}
-
 pause_rootfs() { install -m 0755 "$D/pause" "$1/pause"; }
 
 app_rootfs() {
@@ -211,10 +256,11 @@ EOF
 cmd_image() {
   local registry="$1" ref="$2"
   IMAGE_MARKER="$3"
-  SKOPEO_CREDS=""
-  [[ $registry == private ]] && SKOPEO_CREDS="--dest-creds $REGISTRY_USER:$REGISTRY_PASSWORD"
-  oci_image app_rootfs /bin/claw-app 1000 "docker://127.0.0.1:$(registry_port "$registry")/$ref"
-  echo "$IMAGE_DIGEST"
+  SKOPEO_DEST_OPTIONS=""
+  [[ $registry == private ]] && SKOPEO_DEST_OPTIONS="--dest-creds $REGISTRY_USER:$REGISTRY_PASSWORD"
+  oci_image "$D" app_rootfs "docker://127.0.0.1:$(registry_port "$registry")/$ref" \
+    --config.user 1000 --config.entrypoint /bin/claw-app --config.workingdir /
+  echo "$OCI_IMAGE_DIGEST"
 }
 
 record_host_state() {
@@ -250,9 +296,10 @@ cmd_up() {
   cat >"$D/rig.env" <<EOF
 NODE_NAME=$NODE_NAME
 NODE_IP=$ip
-KUBECONFIG_FILE=$KUBECONFIG_FILE
-KUBE_CERT_DIR=$KUBE_CERT_DIR
+KUBECONFIG_FILE=$D/kubeconfig
 KUBE_BIN_DIR=$KUBE_BIN_DIR
+ETCD_PORT=$(free_port)
+APISERVER_PORT=$(free_port)
 REGISTRY_OPEN_PORT=$REGISTRY_OPEN_PORT
 REGISTRY_PRIVATE_PORT=$REGISTRY_PRIVATE_PORT
 REGISTRY_AIRGAP_PORT=$REGISTRY_AIRGAP_PORT
@@ -262,6 +309,8 @@ KUBELET_PORT=$(free_port)
 EOF
   # shellcheck disable=SC1091
   source "$D/rig.env"
+  make_pki
+  start_control_plane
 
   htpasswd -Bbc "$D/registry/htpasswd" "$REGISTRY_USER" "$REGISTRY_PASSWORD" 2>/dev/null
   local name
@@ -272,8 +321,9 @@ EOF
   wait_for containerd 30 ctr --address "$D/containerd.sock" version
 
   gcc -static -O2 -o "$D/pause" "$HERE/real-node/pause.c"
-  SKOPEO_CREDS=""
-  oci_image pause_rootfs /pause 65535 "docker-archive:$D/pause.tar:claw.local/pause:1"
+  SKOPEO_DEST_OPTIONS=""
+  oci_image "$D" pause_rootfs "docker-archive:$D/pause.tar:claw.local/pause:1" \
+    --config.user 65535 --config.entrypoint /pause --config.workingdir /
   ctr --address "$D/containerd.sock" -n k8s.io images import "$D/pause.tar" >/dev/null
 
   mkdir -p "$D/kubelet" /var/log/pods /var/log/containers
@@ -293,7 +343,7 @@ resolvConf: ""
 authentication:
   anonymous: {enabled: false}
   webhook: {enabled: false}
-  x509: {clientCAFile: $KUBE_CERT_DIR/client.crt}
+  x509: {clientCAFile: $D/pki/ca.crt}
 authorization: {mode: AlwaysAllow}
 evictionHard: {memory.available: 100Mi, nodefs.available: 1%, imagefs.available: 1%, nodefs.inodesFree: 1%}
 imageGCHighThresholdPercent: 100
@@ -308,7 +358,7 @@ EOF
   start kube-controller-manager "$KUBE_BIN_DIR/kube-controller-manager" --kubeconfig "$KUBECONFIG_FILE" \
     --authentication-kubeconfig "$KUBECONFIG_FILE" --authorization-kubeconfig "$KUBECONFIG_FILE" \
     --leader-elect=false --port=0 --bind-address=127.0.0.1 --secure-port="$(free_port)" \
-    --service-account-private-key-file="$KUBE_CERT_DIR/apiserver.key" --root-ca-file="$KUBE_CERT_DIR/apiserver.crt" \
+    --service-account-private-key-file="$D/pki/sa.key" --root-ca-file="$D/pki/ca.crt" \
     --use-service-account-credentials=false
   cat >"$D/kube-proxy.yaml" <<EOF
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
@@ -329,7 +379,7 @@ EOF
   wait_for "node $NODE_NAME registered" 90 "${kubectl[@]}" get node "$NODE_NAME"
   "${kubectl[@]}" wait --for=condition=Ready "node/$NODE_NAME" --timeout=90s >/dev/null \
     || die "node $NODE_NAME not Ready; see $D/logs/kubelet.log"
-  log "node $NODE_NAME ($ip) is Ready; registries on 127.0.0.1:$REGISTRY_OPEN_PORT (open)," \
+  log "node $NODE_NAME ($ip) is Ready; API server https://$ip:$APISERVER_PORT; registries on 127.0.0.1:$REGISTRY_OPEN_PORT (open)," \
     "$REGISTRY_PRIVATE_PORT (private), $REGISTRY_AIRGAP_PORT (airgap); state in $D"
 }
 
@@ -347,6 +397,8 @@ cmd_down() {
   done
   pkill -KILL -f "containerd-shim-runc-v2 .*-address $D/containerd.sock" 2>/dev/null || true
   stop_pids containerd registry-open registry-private registry-airgap
+  stop_pids kube-apiserver
+  stop_pids etcd
 
   # mounts under the rig's folder (rootfs overlays, shm, secret volumes), deepest first
   local mount
@@ -380,7 +432,7 @@ cmd_down() {
     while IFS= read -r dir; do rm -rf "$dir"; done <"$D/host/created-dirs"
   fi
   # keep logs and rig.env for the test report; the rest is large
-  rm -rf "$D/containerd" "$D/kubelet" "$D/registry" "$D/runc" "$D/cni-ipam" "$D"/image.* "$D/pause.tar"
+  rm -rf "$D/etcd" "$D/containerd" "$D/kubelet" "$D/registry" "$D/runc" "$D/cni-ipam" "$D"/image.* "$D/pause.tar"
   rm -f "$CURRENT_RIG"
   log "rig in $D is down"
 }

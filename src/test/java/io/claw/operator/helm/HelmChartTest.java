@@ -96,6 +96,7 @@ class HelmChartTest {
     assertEquals(pod.getServiceAccountName(), one(objects, ServiceAccount.class).getMetadata().getName());
     // half of the memory limit for the heap leaves room for the ~90 MiB of non-heap the benchmark measures
     assertEquals("50", env(container, "JAVA_MAX_MEM_RATIO"));
+    assertEquals("-XX:MaxRAMPercentage=50", env(container, "JAVA_TOOL_OPTIONS"));
     assertEquals("512Mi", container.getResources().getLimits().get("memory").toString());
   }
 

@@ -13,10 +13,11 @@ import java.util.Properties;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
- * A real single-node cluster: a {@link TestCluster} API server plus the node that
- * hack/real-node.sh runs beside it (containerd, kubelet, scheduler, controller-manager,
- * kube-proxy, and three registries on loopback). One per machine at a time; {@link #close()}
- * undoes every change to the host, and the next start cleans up after a run that died.
+ * A real single-node cluster, run by hack/real-node.sh: its own etcd and kube-apiserver (Pods
+ * get ServiceAccount tokens and reach it through the `kubernetes` Service), containerd,
+ * kubelet, scheduler, controller-manager, kube-proxy, and three registries on loopback.
+ * One per machine at a time; {@link #close()} undoes every change to the host, and the next
+ * start cleans up after a run that died.
  */
 public final class RealNode implements AutoCloseable {
 
@@ -43,13 +44,12 @@ public final class RealNode implements AutoCloseable {
     }
   }
 
-  private final TestCluster cluster;
   private final Path dir;
   private final Thread cleanupOnExit;
+  private TestCluster cluster;
   private Properties rig;
 
-  private RealNode(TestCluster cluster, Path dir) {
-    this.cluster = cluster;
+  private RealNode(Path dir) {
     this.dir = dir;
     this.cleanupOnExit = new Thread(this::down, "real-node-cleanup");
   }
@@ -67,24 +67,19 @@ public final class RealNode implements AutoCloseable {
   }
 
   public static RealNode start(String name) {
-    Path certs = TestCluster.KUBE_API_TEST_DIR;
-    TestCluster cluster = new TestCluster(name,
-        // kubectl logs/exec go to the node's InternalIP; the node's name does not resolve
-        "--kubelet-preferred-address-types", "InternalIP,Hostname",
-        "--kubelet-client-certificate", certs.resolve("client.crt").toString(),
-        "--kubelet-client-key", certs.resolve("client.key").toString());
-    RealNode node = new RealNode(cluster, Path.of("target", "real-node", name).toAbsolutePath());
-    cluster.start();
+    RealNode node = new RealNode(Path.of("target", "real-node", name).toAbsolutePath());
     Runtime.getRuntime().addShutdownHook(node.cleanupOnExit);
     long started = System.nanoTime();
     try {
-      node.script(Map.of(
-          "KUBECONFIG_FILE", cluster.kubeconfig().toString(),
-          "KUBE_CERT_DIR", certs.toString(),
-          "KUBE_BIN_DIR", TestCluster.binaries().toString()), 240, "up");
+      node.script(Map.of("KUBE_BIN_DIR", TestCluster.binaries().toString()), 240, "up");
       node.rig = node.readRig();
-      System.out.printf("[real-node] %s: node %s Ready %.1f s after its API server%n", name, node.nodeName(),
+      System.out.printf("[real-node] %s: API server and node %s Ready in %.1f s%n", name, node.nodeName(),
           (System.nanoTime() - started) / 1e9);
+      node.cluster = TestCluster.running(name, Files.readString(Path.of(node.rig.getProperty("KUBECONFIG_FILE"))))
+          .start();
+    } catch (IOException e) {
+      node.close();
+      throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
       node.close();
       throw e;
@@ -102,6 +97,11 @@ public final class RealNode implements AutoCloseable {
 
   public String nodeName() {
     return rig.getProperty("NODE_NAME");
+  }
+
+  /** Where the test machine reaches the registry (127.0.0.1:port); Pods name it by {@link Registry#host()}. */
+  public String registryAddress(Registry registry) {
+    return "127.0.0.1:" + rig.getProperty("REGISTRY_" + registry.name() + "_PORT");
   }
 
   public String registryUser() {
@@ -183,6 +183,8 @@ public final class RealNode implements AutoCloseable {
     } catch (IllegalStateException shuttingDown) {
       // the hook is running or has run: nothing left to remove
     }
-    cluster.close();
+    if (cluster != null) {
+      cluster.close();
+    }
   }
 }

@@ -23,8 +23,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
 /**
- * A real kube-apiserver + etcd (kube-api-test) with the committed CRDs from crds/ installed,
- * and a kubeconfig written to target/ so that the real kubectl can talk to it.
+ * A real kube-apiserver + etcd with the committed CRDs from crds/ installed, and a kubeconfig
+ * written to target/ so that the real kubectl can talk to it. Started by kube-api-test, or one
+ * that runs already (the real node's, see {@link #running}).
  */
 public final class TestCluster implements AutoCloseable {
 
@@ -42,8 +43,10 @@ public final class TestCluster implements AutoCloseable {
   public static final Path KUBE_API_TEST_DIR = Path.of(System.getProperty("claw.kube-api-test-dir",
       Path.of(System.getProperty("user.home"), ".kubeapitest").toString()));
 
+  /** null for a cluster that someone else started and stops */
   private final KubeAPIServer server;
   private final Path kubeconfig;
+  private String runningKubeconfig;
   private boolean installCrds = true;
   private Config config;
   /** The kube-apiserver started by {@link #restartApiServer}, which kube-api-test does not know about. */
@@ -59,6 +62,17 @@ public final class TestCluster implements AutoCloseable {
         .build());
   }
 
+  private TestCluster(String name, String kubeconfigYaml) {
+    this.kubeconfig = Path.of("target", "kube-api-test", name + ".kubeconfig");
+    this.server = null;
+    this.runningKubeconfig = kubeconfigYaml;
+  }
+
+  /** A cluster that runs already, reached with the given admin kubeconfig; {@link #close()} leaves it running. */
+  public static TestCluster running(String name, String kubeconfigYaml) {
+    return new TestCluster(name, kubeconfigYaml);
+  }
+
   /** Leaves installing the CRDs to the test (e.g. to the Helm chart). */
   public TestCluster withoutCrds() {
     installCrds = false;
@@ -66,8 +80,11 @@ public final class TestCluster implements AutoCloseable {
   }
 
   public TestCluster start() {
-    server.start();
-    String yaml = server.getKubeConfigYaml();
+    String yaml = runningKubeconfig;
+    if (server != null) {
+      server.start();
+      yaml = server.getKubeConfigYaml();
+    }
     try {
       Files.createDirectories(kubeconfig.getParent());
       Files.writeString(kubeconfig, yaml);
@@ -170,6 +187,9 @@ public final class TestCluster implements AutoCloseable {
    * holder: a test-only use of its internals, checked by the test that uses it.
    */
   public void restartApiServer(Duration down) {
+    if (server == null) {
+      throw new UnsupportedOperationException("only a kube-api-test cluster can be restarted here");
+    }
     KubeAPIServerProcess holder = (KubeAPIServerProcess) readField(server, "kubeApiServerProcess");
     Process running = restartedApiServer != null ? restartedApiServer
         : (Process) readField(holder, "apiServerProcess");
@@ -221,6 +241,8 @@ public final class TestCluster implements AutoCloseable {
     if (restartedApiServer != null) {
       restartedApiServer.destroyForcibly();
     }
-    server.stop();
+    if (server != null) {
+      server.stop();
+    }
   }
 }

@@ -1,0 +1,409 @@
+package io.claw.operator.it;
+
+import static io.claw.operator.testing.Fixtures.instance;
+import static io.claw.operator.testing.Fixtures.newNamespace;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+import com.marcnuri.helm.Helm;
+
+import io.claw.operator.api.ClawInstance;
+import io.claw.operator.api.ClawInstanceStatus;
+import io.claw.operator.api.Phase;
+import io.claw.operator.api.PullPolicy;
+import io.claw.operator.api.PullPolicySource;
+import io.claw.operator.testing.Command;
+import io.claw.operator.testing.OperatorImage;
+import io.claw.operator.testing.RealNode;
+import io.claw.operator.testing.RealNode.Registry;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+
+/**
+ * The user's journey with the operator's own image, on the real node: build the image with the
+ * README's command (Jib, no Docker), push it, `helm install` the chart pointing at it, and watch
+ * the kubelet pull it and the operator serve instances from inside the cluster; then upgrade,
+ * restart with the registry down, and uninstall.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OperatorImageIT {
+
+  private static final String RELEASE = "claw";
+  private static final String RELEASE_NAMESPACE = "claw-system";
+  private static final String DEPLOYMENT = RELEASE + "-claw-operator";
+  private static final String TAG = "it";
+  private static final Duration SLOW = Duration.ofSeconds(180);
+
+  private static RealNode node;
+  private static KubernetesClient client;
+  private static String operatorImage;
+  private static String appImage;
+  private static String ns;
+  private static final List<String> report = new ArrayList<>();
+
+  /** What a failed test saw: the operator's Pods and log, the instances, Pods, Events, the kubelet's log. */
+  @RegisterExtension
+  static final TestWatcher DUMP_ON_FAILURE = new TestWatcher() {
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+      if (node == null) {
+        return;
+      }
+      System.err.println("=== " + context.getDisplayName() + " failed; what the real node showed ===");
+      System.err.println(node.cluster().kubectl(null, "get", "deploy,pods,claw", "-A", "-o", "wide").output());
+      System.err.println(node.cluster().kubectl(null, "get", "pods", "-n", RELEASE_NAMESPACE, "-o", "yaml").output());
+      System.err.println(node.cluster().kubectl(null, "get", "events", "-A").output());
+      System.err.println("--- operator log ---\n" + node.cluster().kubectl(null, "logs", "-n", RELEASE_NAMESPACE,
+          "deploy/" + DEPLOYMENT, "--tail", "60").output());
+      System.err.println("--- kubelet log ---\n" + node.logTail("kubelet", 60));
+    }
+  };
+
+  @BeforeAll
+  static void startNode() {
+    String unavailable = RealNode.unavailableReason();
+    assumeTrue(unavailable == null, () -> "real node skipped: " + unavailable);
+    node = RealNode.start("operator-image-it");
+    client = node.client();
+    operatorImage = Registry.OPEN.host() + "/claw/claw-operator";
+    appImage = Registry.OPEN.host() + "/claw-app:1";
+  }
+
+  @AfterAll
+  static void stopNode() {
+    if (!report.isEmpty()) {
+      System.out.println("=== measured on the real node (operator image) ===");
+      report.forEach(System.out::println);
+    }
+    if (client != null) {
+      client.close();
+    }
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void imageBuiltWithoutDockerIsPulledByTheKubeletAndTheOperatorBecomesReady() {
+    String registry = node.registryAddress(Registry.OPEN);
+    OperatorImage.Pushed base = OperatorImage.pushBase(registry + "/claw/jre:17");
+    OperatorImage.Pushed pushed = OperatorImage.buildAndPush(registry + "/claw/claw-operator:" + TAG, base.image());
+    report.add("base image (hack/jre-base-image.sh) %d ms; operator image (README command) %d ms, %s"
+        .formatted(base.millis(), pushed.millis(), pushed.digest()));
+
+    helm(new Helm(Path.of("helm", "claw-operator")).install().withName(RELEASE).withNamespace(RELEASE_NAMESPACE)
+        .createNamespace().withKubeConfig(node.cluster().kubeconfig())
+        .set("image.repository", operatorImage).set("image.tag", TAG)::call);
+    Pod operator = awaitOperatorReady(null);
+
+    var status = operator.getStatus().getContainerStatuses().get(0);
+    assertTrue(status.getImageID().endsWith(pushed.digest()), status.getImageID() + " should be " + pushed.digest());
+    assertTrue(podEvents(RELEASE_NAMESPACE, operator, "Pulled").stream()
+        .anyMatch(e -> e.getMessage().startsWith("Successfully pulled image")), "the kubelet pulled the image");
+    // in-cluster config: the chart's ServiceAccount token, the `kubernetes` Service; its Lease proves it talks to the API
+    assertEquals(DEPLOYMENT, operator.getSpec().getServiceAccountName());
+    assertTrue(operator.getSpec().getContainers().get(0).getVolumeMounts().stream()
+        .anyMatch(m -> m.getMountPath().equals("/var/run/secrets/kubernetes.io/serviceaccount")));
+    assertTrue(leaseHolder().startsWith(operator.getMetadata().getName()), leaseHolder());
+
+    // non-root, read-only root filesystem, as the chart and the image say
+    String procStatus = exec(operator, "cat", "/proc/1/status");
+    assertTrue(procStatus.lines().anyMatch(l -> l.matches("Uid:\\s+1001\\s.*")), procStatus);
+    Command.Result write = node.cluster().kubectl(null, "exec", "-n", RELEASE_NAMESPACE, operator.getMetadata().getName(),
+        "--", "sh", "-c", "echo x > /probe");
+    assertNotEquals(0, write.exitCode());
+    assertTrue(write.output().contains("Read-only file system"), write.output());
+  }
+
+  @Test
+  @Order(2)
+  void theInClusterOperatorServesInstances() {
+    node.pushImage(Registry.OPEN, "claw-app:1", "v1");
+    ns = newNamespace(client);
+    for (String name : List.of("follows-1", "follows-2", "follows-3")) {
+      client.resource(instance(ns, name, appImage, null)).create();
+    }
+    client.resource(instance(ns, "pinned", appImage, PullPolicy.IF_NOT_PRESENT)).create();
+    client.resource(instance(ns, "missing", Registry.OPEN.host() + "/claw-missing:1", PullPolicy.ALWAYS)).create();
+
+    for (String name : List.of("follows-1", "follows-2", "follows-3", "pinned")) {
+      ClawInstanceStatus running = awaitStatus(name, s -> s.phase() == Phase.Running);
+      assertEquals(PullPolicy.IF_NOT_PRESENT, running.pullPolicy());
+    }
+    ClawInstanceStatus missing = awaitStatus("missing", s -> s.phase() == Phase.ImagePullFailed);
+    assertTrue(missing.message().contains("not found"), missing.message());
+
+    Command.Result get = node.cluster().kubectl(null, "get", "clawinstances", "-n", ns);
+    assertEquals(0, get.exitCode(), get.output());
+    assertTrue(get.output().lines().findFirst().orElse("").matches(
+        "NAME\\s+READY\\s+PHASE\\s+IMAGE\\s+PULL-POLICY\\s+PULL-FAILURE\\s+AGE\\s*"), get.output());
+    assertTrue(get.output().lines().anyMatch(l -> l.startsWith("missing ") && l.contains("ImagePullFailed")
+        && (l.contains("ErrImagePull") || l.contains("ImagePullBackOff"))), get.output());
+    report.add("kubectl get clawinstances, served by the in-cluster operator:\n" + get.output().stripTrailing());
+  }
+
+  @Test
+  @Order(3)
+  void metricsThroughTheChartsServiceShowTheHeapCap() throws Exception {
+    Service service = client.services().inNamespace(RELEASE_NAMESPACE).withName(DEPLOYMENT + "-metrics").get();
+    assertNotNull(service, "the chart's metrics Service");
+    URI uri = URI.create("http://%s:%d/q/metrics".formatted(service.getSpec().getClusterIP(),
+        service.getSpec().getPorts().get(0).getPort()));
+    String metrics = slow().until(() -> HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body(),
+        body -> body.contains("claw_instances{phase=\"Running\"} 4.0"));
+    assertTrue(metrics.contains("claw_instances{phase=\"ImagePullFailed\"} 1.0"), metrics);
+
+    // the chart's 512Mi limit and jvmMaxRamPercentage 50: a heap of at most 256 MiB, not the JVM's 25 % default
+    double heapMax = 0;
+    Matcher pools = Pattern.compile("(?m)^jvm_memory_max_bytes\\{area=\"heap\",[^}]*} (\\S+)$").matcher(metrics);
+    while (pools.find()) {
+      heapMax += Math.max(0, Double.parseDouble(pools.group(1)));
+    }
+    double mib = heapMax / (1024 * 1024);
+    report.add("operator heap cap inside the container: %.0f MiB (limit 512Mi, jvmMaxRamPercentage 50)".formatted(mib));
+    assertTrue(mib > 200 && mib <= 256, "heap max " + mib + " MiB");
+  }
+
+  @Test
+  @Order(4)
+  void upgradeHandsOverAndRecreatesPodsOfInstancesThatFollowTheDefaultOnce() {
+    String oldOperator = awaitOperatorReady(null).getMetadata().getName();
+    Path oldOperatorLog = Path.of("target", "real-node", "operator-image-it", "logs", "old-operator.log");
+    Process followOldLog = followLog(oldOperator, oldOperatorLog);
+    Map<String, Set<String>> podUids = new ConcurrentHashMap<>();
+    // uid -> when first seen, for the followers' Pods made with the new default
+    Map<String, Long> followerPodsCreated = new ConcurrentHashMap<>();
+    long[] oldOperatorTerminating = {0};
+    // the new leader's first write: it deletes a follower's Pod made with the old default
+    long[] firstFollowerDeleted = {0};
+    try (Watch apps = watchPods(ns, pod -> {
+      podUids.computeIfAbsent(pod.getMetadata().getName(), k -> ConcurrentHashMap.newKeySet()).add(pod.getMetadata().getUid());
+      if ("Always".equals(pod.getSpec().getContainers().get(0).getImagePullPolicy())
+          && pod.getMetadata().getName().startsWith("follows-")) {
+        followerPodsCreated.putIfAbsent(pod.getMetadata().getUid(), System.nanoTime());
+      }
+      if ("IfNotPresent".equals(pod.getSpec().getContainers().get(0).getImagePullPolicy())
+          && pod.getMetadata().getName().startsWith("follows-") && pod.getMetadata().getDeletionTimestamp() != null
+          && firstFollowerDeleted[0] == 0) {
+        firstFollowerDeleted[0] = System.nanoTime();
+      }
+    });
+        Watch operators = watchPods(RELEASE_NAMESPACE, pod -> {
+          if (pod.getMetadata().getName().equals(oldOperator) && pod.getMetadata().getDeletionTimestamp() != null
+              && oldOperatorTerminating[0] == 0) {
+            oldOperatorTerminating[0] = System.nanoTime();
+          }
+        })) {
+      slow().until(() -> podUids.size() == 5);
+      helm(new Helm(Path.of("helm", "claw-operator")).upgrade().withName(RELEASE).withNamespace(RELEASE_NAMESPACE)
+          .withKubeConfig(node.cluster().kubeconfig()).reuseValues()
+          .set("operator.defaultPullPolicy", "Always")::call);
+
+      for (String name : List.of("follows-1", "follows-2", "follows-3")) {
+        ClawInstanceStatus status = awaitStatus(name, s -> s.phase() == Phase.Running && s.pullPolicy() == PullPolicy.ALWAYS);
+        assertEquals(PullPolicySource.OPERATOR_DEFAULT, status.pullPolicySource());
+      }
+      Pod newOperator = awaitOperatorReady(oldOperator);
+      assertTrue(leaseHolder().startsWith(newOperator.getMetadata().getName()), leaseHolder());
+      followOldLog.destroy();
+      String oldLog = readFile(oldOperatorLog);
+      report.add("old operator, leader election and shutdown:\n" + leaderLines(oldLog));
+      report.add("new operator, leader election:\n" + leaderLines(node.cluster().kubectl(null, "logs", "-n",
+          RELEASE_NAMESPACE, newOperator.getMetadata().getName()).output()));
+      // nothing else churns afterwards: each follower replaced once, the others never
+      Awaitility.await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(15)).until(() -> true);
+      for (String name : List.of("follows-1", "follows-2", "follows-3")) {
+        assertEquals(2, podUids.get(name).size(), name + " Pods: " + podUids.get(name));
+      }
+      assertEquals(1, podUids.get("pinned").size(), "pinned Pods: " + podUids.get("pinned"));
+      assertEquals(1, podUids.get("missing").size(), "missing Pods: " + podUids.get("missing"));
+      assertEquals(PullPolicy.IF_NOT_PRESENT, awaitStatus("pinned", s -> true).pullPolicy());
+      assertEquals(3, followerPodsCreated.size(), followerPodsCreated.toString());
+      assertTrue(oldOperatorTerminating[0] != 0, "the old operator's Pod was not seen terminating");
+      assertTrue(oldLog.contains("Released the leader election Lease"), "the old operator gave the Lease up:\n" + oldLog);
+      long firstReplaced = followerPodsCreated.values().stream().min(Long::compare).orElseThrow();
+      long handOver = (firstFollowerDeleted[0] - oldOperatorTerminating[0]) / 1_000_000;
+      long toReplaced = (firstReplaced - oldOperatorTerminating[0]) / 1_000_000;
+      report.add(("helm upgrade: from the old operator Pod terminating, %d ms to the new leader's first write (a"
+          + " follower's Pod deleted), %d ms to its replacement Pod (after the kubelet stopped the old one)")
+          .formatted(handOver, toReplaced));
+      assertTrue(firstFollowerDeleted[0] != 0 && handOver > 0,
+          "a follower's Pod was deleted before the old operator stopped: " + handOver + " ms");
+    }
+  }
+
+  @Test
+  @Order(5)
+  void operatorStartsFromTheNodesCacheWithItsRegistryDown() {
+    Pod before = awaitOperatorReady(null);
+    node.withRegistryDown(Registry.OPEN, () -> {
+      client.resource(before).withGracePeriod(30).delete();
+      Pod after = awaitOperatorReady(before.getMetadata().getName());
+      assertTrue(podEvents(RELEASE_NAMESPACE, after, "Pulled").stream()
+          .anyMatch(e -> e.getMessage().contains("already present on machine")), "started from the node's cache");
+      // and it serves: an instance whose image the node has
+      client.resource(instance(ns, "offline", appImage, PullPolicy.IF_NOT_PRESENT)).create();
+      awaitStatus("offline", s -> s.phase() == Phase.Running);
+    });
+  }
+
+  @Test
+  @Order(6)
+  void uninstallRemovesTheOperatorAndLeavesInstancesTheirPodsAndTheCrd() {
+    Map<String, String> uidsBefore = new java.util.HashMap<>();
+    for (Pod pod : client.pods().inNamespace(ns).list().getItems()) {
+      uidsBefore.put(pod.getMetadata().getName(), pod.getMetadata().getUid());
+    }
+    helm(Helm.uninstall(RELEASE).withNamespace(RELEASE_NAMESPACE).withKubeConfig(node.cluster().kubeconfig())::call);
+    slow().until(() -> client.apps().deployments().inNamespace(RELEASE_NAMESPACE).withName(DEPLOYMENT).get() == null
+        && client.pods().inNamespace(RELEASE_NAMESPACE).list().getItems().isEmpty());
+
+    assertNotNull(client.apiextensions().v1().customResourceDefinitions().withName("clawinstances.claw.io").get(),
+        "Helm leaves the CRD from crds/ in place");
+    assertEquals(6, client.resources(ClawInstance.class).inNamespace(ns).list().getItems().size());
+    for (Pod pod : client.pods().inNamespace(ns).list().getItems()) {
+      assertEquals(uidsBefore.get(pod.getMetadata().getName()), pod.getMetadata().getUid(), "Pod replaced: " + pod);
+    }
+    assertEquals(uidsBefore.keySet().size(), client.pods().inNamespace(ns).list().getItems().size());
+
+    // nobody serves new instances now
+    client.resource(instance(ns, "after-uninstall", appImage, null)).create();
+    Awaitility.await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(8)).until(() ->
+        client.pods().inNamespace(ns).withName("after-uninstall").get() == null
+            && client.resources(ClawInstance.class).inNamespace(ns).withName("after-uninstall").get().getStatus() == null);
+    // deleting an instance still removes its Pod: the garbage collector follows the owner reference
+    client.resources(ClawInstance.class).inNamespace(ns).withName("follows-1").delete();
+    slow().until(() -> client.pods().inNamespace(ns).withName("follows-1").get() == null);
+  }
+
+  // --- helpers ---
+
+  /** kubectl logs -f into a file: the log of a Pod that is about to go away. */
+  private static Process followLog(String pod, Path file) {
+    try {
+      java.nio.file.Files.createDirectories(file.getParent());
+      return new ProcessBuilder("kubectl", "--kubeconfig", node.cluster().kubeconfig().toString(), "logs", "-f",
+          "-n", RELEASE_NAMESPACE, pod).redirectErrorStream(true).redirectOutput(file.toFile()).start();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static String readFile(Path file) {
+    try {
+      return java.nio.file.Files.readString(file);
+    } catch (java.io.IOException e) {
+      return "(" + e.getMessage() + ")";
+    }
+  }
+
+  /** The log lines about the Lease, startup and shutdown, with their times. */
+  private static String leaderLines(String log) {
+    return log.lines().filter(l -> l.matches("(?i).*(lease|leader|started in|stopp|shutdown|shut down|terminat).*"))
+        .map(l -> "  " + l).reduce((a, b) -> a + "\n" + b).orElse("  (no such lines)");
+  }
+
+  private static void helm(java.util.concurrent.Callable<?> command) {
+    try {
+      command.call();
+    } catch (Exception e) {
+      throw new AssertionError("helm failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** The one Ready operator Pod that is not {@code notThisOne}, once the Deployment has no other. */
+  private static Pod awaitOperatorReady(String notThisOne) {
+    return slow().until(() -> {
+      List<Pod> pods = client.pods().inNamespace(RELEASE_NAMESPACE).list().getItems();
+      if (pods.size() != 1 || pods.get(0).getMetadata().getName().equals(notThisOne)) {
+        return null;
+      }
+      Pod pod = pods.get(0);
+      boolean ready = pod.getStatus().getConditions().stream()
+          .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+      return ready ? pod : null;
+    }, pod -> pod != null);
+  }
+
+  private static String leaseHolder() {
+    Lease lease = client.leases().inNamespace(RELEASE_NAMESPACE).withName("claw-operator-lease").get();
+    return lease == null || lease.getSpec().getHolderIdentity() == null ? "(none)" : lease.getSpec().getHolderIdentity();
+  }
+
+  private static List<Event> podEvents(String namespace, Pod pod, String reason) {
+    return slow().until(() -> client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(e -> pod.getMetadata().getUid().equals(e.getInvolvedObject().getUid()) && reason.equals(e.getReason()))
+        .toList(), list -> !list.isEmpty());
+  }
+
+  private static String exec(Pod pod, String... command) {
+    List<String> args = new ArrayList<>(List.of("exec", "-n", pod.getMetadata().getNamespace(),
+        pod.getMetadata().getName(), "--"));
+    args.addAll(List.of(command));
+    Command.Result result = node.cluster().kubectl(null, args.toArray(String[]::new));
+    assertEquals(0, result.exitCode(), result.output());
+    return result.output();
+  }
+
+  private static Watch watchPods(String namespace, java.util.function.Consumer<Pod> onEvent) {
+    return client.pods().inNamespace(namespace).watch(new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, Pod pod) {
+        onEvent.accept(pod);
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {
+      }
+    });
+  }
+
+  private static ClawInstanceStatus awaitStatus(String name, Predicate<ClawInstanceStatus> condition) {
+    return slow().until(() -> client.resources(ClawInstance.class).inNamespace(ns).withName(name).get(),
+        ci -> ci != null && ci.getStatus() != null && condition.test(ci.getStatus())).getStatus();
+  }
+
+  private static ConditionFactory slow() {
+    return Awaitility.await().atMost(SLOW).pollInterval(Duration.ofMillis(200)).ignoreExceptions();
+  }
+
+}
