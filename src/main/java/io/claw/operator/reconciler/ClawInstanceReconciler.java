@@ -60,6 +60,11 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
   private static final Logger LOG = Logger.getLogger(ClawInstanceReconciler.class);
   /** A foreign Pod holding our name sends us no events: look again now and then. */
   private static final Duration RECHECK = Duration.ofSeconds(30);
+  /**
+   * A Pod that changed between being judged and being deleted sends an event that brings the
+   * next reconcile; this only covers that event being lost.
+   */
+  private static final Duration JUDGE_AGAIN = Duration.ofSeconds(1);
 
   private final ClawOperatorConfig config;
   private final ClawMetrics metrics;
@@ -100,8 +105,13 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
           ? pullSecretCheck.check(context.getClient(), instance.getMetadata().getNamespace(),
               instance.getSpec().getImagePullSecrets())
           : PullSecrets.NOT_CHECKED;
-      observed = reconcilePod(instance, context, ClawPod.desired(instance, image, policy.policy()), policy, image,
-          secretsAppeared(instance, secrets)).withPullSecrets(secrets);
+      Optional<Observation> pod = reconcilePod(instance, context, ClawPod.desired(instance, image, policy.policy()),
+          policy, image, secretsAppeared(instance, secrets));
+      if (pod.isEmpty()) {
+        // the status stays as it was, so that the next pass sees the same reasons to replace the Pod
+        return UpdateControl.<ClawInstance>noUpdate().rescheduleAfter(JUDGE_AGAIN);
+      }
+      observed = pod.get().withPullSecrets(secrets);
     }
 
     Instant now = clock.instant();
@@ -153,7 +163,8 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
         .ifPresent(events::record);
   }
 
-  private Observation reconcilePod(ClawInstance instance, Context<ClawInstance> context, Pod desired,
+  /** What became of the Pod; empty when the Pod to replace changed under us and must be judged again. */
+  private Optional<Observation> reconcilePod(ClawInstance instance, Context<ClawInstance> context, Pod desired,
       EffectivePullPolicy policy, String image, boolean secretsAppeared) {
     // By name, not getSecondaryResource(): that throws when a second Pod carries our labels and
     // an owner reference to this instance (copied by someone), and this one is the Pod we own.
@@ -161,12 +172,12 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
         .filter(p -> p.getMetadata().getName().equals(desired.getMetadata().getName()))
         .findFirst();
     if (live.isEmpty()) {
-      return create(instance, context, desired, policy, image);
+      return Optional.of(create(instance, context, desired, policy, image));
     }
     Pod pod = live.get();
     if (pod.getMetadata().getDeletionTimestamp() != null) {
       // Its deletion event triggers the next reconcile, which creates the replacement.
-      return new Observation(instance, policy, image, PodState.REPLACING, pod);
+      return Optional.of(new Observation(instance, policy, image, PodState.REPLACING, pod));
     }
     // Ours by label but not by owner: left over from a deleted instance of the same name.
     boolean orphaned = !isControlledBy(pod, instance);
@@ -178,28 +189,20 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
           : stuckWithoutSecret ? "Recreating Pod %s: its pull secrets exist now"
           : "Recreating Pod %s: fields that a live Pod cannot change differ (pull policy %s)",
           name(desired), policy.policy());
-      delete(context, pod);
-      return new Observation(instance, policy, image, PodState.REPLACING, pod);
+      if (!PodDeletion.deleteJudged(context.getClient(), pod)) {
+        return Optional.empty();
+      }
+      return Optional.of(new Observation(instance, policy, image, PodState.REPLACING, pod));
     }
     if (ClawPod.needsImageUpdate(pod, desired)) {
       LOG.infof("Updating the image of Pod %s to %s in place", name(desired), image);
-      pod = context.resourceOperations().jsonPatch(pod, current -> withImage(current, image));
+      // No resourceVersion in the patch: the kubelet writes the Pod's status all the time, and a
+      // lock on it would turn each of those writes into a conflict and a failed reconcile. The
+      // image is ours to set whatever the status says.
+      Pod unlocked = new PodBuilder(pod).editMetadata().withResourceVersion(null).endMetadata().build();
+      pod = context.resourceOperations().jsonPatch(unlocked, current -> withImage(current, image));
     }
-    return new Observation(instance, policy, image, PodState.PRESENT, pod);
-  }
-
-  /**
-   * A Pod whose containers never started and cannot start (its image does not pull) has no app
-   * to stop gracefully, so it goes at once and its replacement need not wait for the kubelet's
-   * graceful delete. Any other Pod is stopped gracefully, so that two never run side by side.
-   */
-  private static void delete(Context<ClawInstance> context, Pod pod) {
-    var delete = context.getClient().resource(pod);
-    if (PullFailure.blocksPodThatNeverRan(pod)) {
-      delete.withGracePeriod(0).delete();
-    } else {
-      delete.delete();
-    }
+    return Optional.of(new Observation(instance, policy, image, PodState.PRESENT, pod));
   }
 
   private Observation create(ClawInstance instance, Context<ClawInstance> context, Pod desired,

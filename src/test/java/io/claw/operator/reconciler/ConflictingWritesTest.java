@@ -13,6 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -23,6 +25,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.api.Phase;
@@ -32,6 +35,8 @@ import io.claw.operator.testing.KubeApiServerResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -161,15 +166,30 @@ class ConflictingWritesTest {
 
   /**
    * Spec edits that race each other (resourceVersion conflicts, retried by the writers) while the
-   * kubelet writes Pod status: the last spec wins, on the one Pod.
+   * kubelet writes Pod status: the last spec wins, on the one Pod, and the operator's own status
+   * writes, which carry no resourceVersion, never conflict with the edits (no error status).
    */
   @Test
   void racingSpecEditsAndKubeletWritesConvergeOnTheLastSpec() throws Exception {
     client.resource(instance(ns, "app", "nginx:1.0", null)).create();
     awaitPod(client, ns, "app", p -> true);
 
+    List<String> errorStatuses = new CopyOnWriteArrayList<>();
     ExecutorService writers = Executors.newFixedThreadPool(3);
-    try {
+    try (var watch = client.resources(ClawInstance.class).inNamespace(ns).withName("app").watch(
+        new Watcher<>() {
+          @Override
+          public void eventReceived(Action action, ClawInstance ci) {
+            if (ci.getStatus() != null && ci.getStatus().condition(ClawCondition.READY)
+                .filter(c -> "ReconcileError".equals(c.reason())).isPresent()) {
+              errorStatuses.add(ci.getStatus().message());
+            }
+          }
+
+          @Override
+          public void onClose(WatcherException cause) {
+          }
+        })) {
       Future<?> kubelet = writers.submit(() -> {
         for (int i = 0; i < 20; i++) {
           String message = "attempt " + i;
@@ -190,6 +210,7 @@ class ConflictingWritesTest {
     awaitStatus(client, ns, "app", s -> last.equals(s.image()));
     await().during(java.time.Duration.ofSeconds(1)).until(
         () -> client.pods().inNamespace(ns).list().getItems().size() == 1);
+    assertEquals(List.of(), errorStatuses, "statuses that reported a failed reconcile");
   }
 
   private void editImages(String editor, int count) {
