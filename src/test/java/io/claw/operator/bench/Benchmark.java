@@ -27,6 +27,8 @@ import io.claw.operator.testing.OperatorProcess;
 import io.claw.operator.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -34,56 +36,84 @@ import io.fabric8.kubernetes.client.WatcherException;
 
 /**
  * Measures the packaged operator against the real kube-apiserver + etcd the tests use, side by
- * side with a plain client, in one run. Started by hack/benchmark.sh; prints a table and writes
- * it to target/benchmark/results.md.
+ * side with its peer, Kubernetes' own ReplicaSet controller doing the same work (one Pod and a
+ * status per object), and with a plain client creating Pods, in one run on one API server.
+ * Started by hack/benchmark.sh; prints a table and writes it to target/benchmark/results.md.
  */
 public final class Benchmark {
 
   private static final int CLIENT_THREADS = 8;
   private static final int WARM_UP = 300;
   private static final String RECONCILES = "reconciliations_started_total{controller_name=\"clawinstance\"}";
+  private static final String RECONCILED = "reconciliations_success_total{controller_name=\"clawinstance\"}";
   private static final Duration DEADLINE = Duration.ofMinutes(5);
   private static final Duration QUIET_WINDOW = Duration.ofSeconds(10);
 
   private final KubernetesClient client;
   private final OperatorProcess operator;
+  private final ReplicaSetController peer;
   private final ExecutorService pool = Executors.newFixedThreadPool(CLIENT_THREADS);
   private final CpuTime cpu;
   private final List<String> cpuTables = new ArrayList<>();
+  /** instances in the operator's caches (no namespace is deleted), and its live heap after warm-up */
+  private int cachedInstances;
+  private double warmHeapMiB;
 
-  private Benchmark(KubernetesClient client, OperatorProcess operator) {
+  private Benchmark(KubernetesClient client, OperatorProcess operator, ReplicaSetController peer) {
     this.client = client;
     this.operator = operator;
-    this.cpu = CpuTime.of(operator.pid());
+    this.peer = peer;
+    this.cpu = CpuTime.of(operator.pid(), peer.pid());
   }
 
-  record Result(int n, double baselineSeconds, double operatorSeconds, double p50Millis, double p99Millis,
-      long quietWrites, long quietReconciles, double heapMiB, double nonHeapMiB, double rssMiB) {
+  record Result(int n, double baselineSeconds, double peerSeconds, double operatorSeconds, double peerCpuMillis,
+      double operatorCpuMillis, double p50Millis, double p99Millis, long quietWrites, long quietReconciles,
+      double heapMiB, double heapKiBPerInstance, double nonHeapMiB, double rssMiB) {
   }
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      measure();
+      System.exit(0);
+    } catch (Throwable e) {
+      // exec:java would wait for the client's non-daemon threads before reporting it
+      e.printStackTrace();
+      System.exit(1);
+    }
+  }
+
+  private static void measure() throws Exception {
     int[] sizes = Arrays.stream(System.getProperty("claw.bench.sizes", "100,1000").split(","))
         .mapToInt(Integer::parseInt).toArray();
     List<Result> results = new ArrayList<>();
     Benchmark benchmark;
+    String restart;
     try (TestCluster cluster = new TestCluster("benchmark").start();
         KubernetesClient client = cluster.client();
-        OperatorProcess operator = OperatorProcess.start("benchmark", operatorEnv(cluster))) {
-      benchmark = new Benchmark(client, operator);
-      benchmark.warmUp();
-      for (int n : sizes) {
-        results.add(benchmark.run(n));
+        ReplicaSetController peer = ReplicaSetController.start(cluster)) {
+      OperatorProcess operator = OperatorProcess.start("benchmark", operatorEnv(cluster));
+      try {
+        benchmark = new Benchmark(client, operator, peer);
+        benchmark.warmUp();
+        for (int n : sizes) {
+          results.add(benchmark.run(n));
+          // each size as soon as it is measured: a later size may not finish
+          System.out.println(table(results));
+        }
+        // last: it stops the operator that the steps above measured
+        restart = benchmark.restart(cluster);
+        benchmark.pool.shutdownNow();
+      } finally {
+        operator.close();
       }
-      benchmark.pool.shutdownNow();
     }
-    String table = table(results) + "\nCPU seconds by process during each step (the machine has "
+    String table = table(results) + "\n" + restart + "\nCPU seconds by process during each step (the machine has "
         + Runtime.getRuntime().availableProcessors() + " cores):\n\n" + String.join("", benchmark.cpuTables);
     System.out.println(table);
     Path out = Path.of("target", "benchmark", "results.md");
     Files.createDirectories(out.getParent());
     Files.writeString(out, table);
     System.out.println("written to " + out.toAbsolutePath());
-    System.exit(0);
   }
 
   /**
@@ -110,27 +140,39 @@ public final class Benchmark {
    * Both paths once at a small size, not measured: the JIT compiles the client's and the
    * operator's code, so that neither side is timed while it warms up.
    */
-  private void warmUp() {
+  private void warmUp() throws Exception {
     createPodsDirectly(Fixtures.newNamespace(client), WARM_UP);
+    createReplicaSetsAndAwaitPodsAndStatus(Fixtures.newNamespace(client), WARM_UP);
     createInstancesAndAwaitPodsAndStatus(Fixtures.newNamespace(client), WARM_UP);
+    cachedInstances = WARM_UP;
+    warmHeapMiB = memory()[0];
   }
 
   private Result run(int n) throws Exception {
+    System.out.printf("[benchmark] N = %d%n", n);
     String baselineNs = Fixtures.newNamespace(client);
     CpuTime.Sample beforeBaseline = cpu.sample();
     double baseline = seconds(() -> createPodsDirectly(baselineNs, n));
     CpuTime.Sample afterBaseline = cpu.sample();
+    String peerNs = Fixtures.newNamespace(client);
+    double withPeer = seconds(() -> createReplicaSetsAndAwaitPodsAndStatus(peerNs, n));
+    CpuTime.Sample afterPeer = cpu.sample();
     String ns = Fixtures.newNamespace(client);
     double reconcilesBefore = scrape(RECONCILES);
     double withOperator = seconds(() -> createInstancesAndAwaitPodsAndStatus(ns, n));
-    CpuTime.Sample operatorStep = cpu.sample().minus(afterBaseline);
-    cpuTables.add(CpuTime.table(n, List.of("baseline", "operator"), List.of(afterBaseline.minus(beforeBaseline), operatorStep))
+    CpuTime.Sample operatorStep = cpu.sample().minus(afterPeer);
+    CpuTime.Sample peerStep = afterPeer.minus(afterBaseline);
+    cpuTables.add(CpuTime.table(n, List.of("baseline: Pods", "peer: ReplicaSets", "operator: ClawInstances"),
+        List.of(afterBaseline.minus(beforeBaseline), peerStep, operatorStep))
         + operatorStepSummary(n, baseline, operatorStep, scrape(RECONCILES) - reconcilesBefore));
+    cachedInstances += n;
     double[] latencies = pullFailureLatencies(ns, n);
     long[] quiet = quietResync(ns, n);
     double[] memory = memory();
-    return new Result(n, baseline, withOperator, Stats.percentile(latencies, 50), Stats.percentile(latencies, 99),
-        quiet[0], quiet[1], memory[0], memory[1], memory[2]);
+    return new Result(n, baseline, withPeer, withOperator,
+        peerStep.seconds().get("replicaset controller") * 1000 / n, operatorStep.seconds().get("operator") * 1000 / n,
+        Stats.percentile(latencies, 50), Stats.percentile(latencies, 99), quiet[0], quiet[1], memory[0],
+        (memory[0] - warmHeapMiB) * 1024 / (cachedInstances - WARM_UP), memory[1], memory[2]);
   }
 
   /**
@@ -147,6 +189,72 @@ public final class Benchmark {
         floor / baselineSeconds);
   }
 
+  /**
+   * Stops the operator (SIGTERM) and starts a new one over every instance created so far: the
+   * time until it is ready and until it has reconciled them all, and the writes it makes meanwhile
+   * and in the quiet window after (goal: none, since nothing changed).
+   */
+  private String restart(TestCluster cluster) throws Exception {
+    operator.close();
+    AtomicInteger instanceWrites = new AtomicInteger();
+    AtomicInteger podWrites = new AtomicInteger();
+    String instancesVersion = client.resources(ClawInstance.class).inAnyNamespace()
+        .list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(1L).build()).getMetadata().getResourceVersion();
+    String podsVersion = client.pods().inAnyNamespace()
+        .list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(1L).build()).getMetadata().getResourceVersion();
+    try (Watch instances = client.resources(ClawInstance.class).inAnyNamespace().withResourceVersion(instancesVersion)
+            .watch(counting(instanceWrites));
+        Watch pods = client.pods().inAnyNamespace().withLabel("app.kubernetes.io/managed-by", "claw-operator")
+            .withResourceVersion(podsVersion).watch(counting(podWrites))) {
+      long started = System.nanoTime();
+      try (OperatorProcess restarted = OperatorProcess.start("benchmark-restart", operatorEnv(cluster))) {
+        awaitTrue(() -> {
+          try {
+            return restarted.get("/q/health/ready").contains("\"UP\"");
+          } catch (RuntimeException notYet) {
+            return false;
+          }
+        });
+        double ready = (System.nanoTime() - started) / 1e9;
+        double settled = (settle(restarted) - started) / 1e9;
+        Thread.sleep(QUIET_WINDOW.toMillis());
+        double rss = rssMiB(restarted.pid());
+        return String.format("Restart over %d instances: ready (readiness probe UP) after %.1f s (goal < 30 s), its "
+            + "%.0f reconciles done after %.1f s; writes meanwhile and in the %d s after: %d to instances, %d to Pods "
+            + "(goal 0); RSS %.0f MiB%n", cachedInstances, ready, scrape(restarted, RECONCILED), settled,
+            QUIET_WINDOW.toSeconds(), instanceWrites.get(), podWrites.get(), rss);
+      }
+    }
+  }
+
+  /** When the operator's count of finished reconciles last moved, once it has not for 3 s (System.nanoTime()). */
+  private static long settle(OperatorProcess process) throws InterruptedException {
+    double last = -1;
+    long lastChange = System.nanoTime();
+    while (System.nanoTime() - lastChange < Duration.ofSeconds(3).toNanos()) {
+      double now = scrape(process, RECONCILED);
+      if (now != last) {
+        last = now;
+        lastChange = System.nanoTime();
+      }
+      Thread.sleep(100);
+    }
+    return lastChange;
+  }
+
+  private static <T> Watcher<T> counting(AtomicInteger events) {
+    return new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, T resource) {
+        events.incrementAndGet();
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {
+      }
+    };
+  }
+
   /** Baseline: the same number of Pods, created with the same client and concurrency. */
   private void createPodsDirectly(String ns, int n) {
     try (Seen<Pod> pods = Seen.watch(client.pods().inNamespace(ns), p -> true)) {
@@ -155,6 +263,28 @@ public final class Benchmark {
           .withNewSpec().addNewContainer().withName("claw").withImage("nginx:1.27").withImagePullPolicy("IfNotPresent")
           .endContainer().endSpec().build()).create());
       awaitTrue(() -> pods.count() == n);
+    }
+  }
+
+  /**
+   * The peer's work: N ReplicaSets of one replica, until N Pods exist and the controller has
+   * written N statuses counting them (what the operator's status write is to an instance).
+   */
+  private void createReplicaSetsAndAwaitPodsAndStatus(String ns, int n) {
+    peer.ensureRunning();
+    try (Seen<Pod> pods = Seen.watch(client.pods().inNamespace(ns), p -> true);
+        Seen<ReplicaSet> statuses = Seen.watch(client.apps().replicaSets().inNamespace(ns),
+            rs -> rs.getStatus() != null && Integer.valueOf(1).equals(rs.getStatus().getReplicas()))) {
+      parallel(n, i -> client.apps().replicaSets().inNamespace(ns).resource(new ReplicaSetBuilder()
+          .withNewMetadata().withName("rs-" + i).endMetadata()
+          .withNewSpec().withReplicas(1)
+            .withNewSelector().addToMatchLabels("app", "rs-" + i).endSelector()
+            .withNewTemplate().withNewMetadata().addToLabels("app", "rs-" + i).endMetadata()
+              .withNewSpec().addNewContainer().withName("claw").withImage("nginx:1.27").withImagePullPolicy("IfNotPresent")
+              .endContainer().endSpec()
+            .endTemplate()
+          .endSpec().build()).create());
+      awaitTrue(() -> pods.count() == n && statuses.count() == n);
     }
   }
 
@@ -247,14 +377,21 @@ public final class Benchmark {
         .waitFor(60, TimeUnit.SECONDS);
     double heap = scrapeSum("jvm_memory_used_bytes{area=\"heap\"") / (1024 * 1024);
     double nonHeap = scrapeSum("jvm_memory_used_bytes{area=\"nonheap\"") / (1024 * 1024);
-    double rss = Files.readAllLines(Path.of("/proc", String.valueOf(operator.pid()), "status")).stream()
+    return new double[] {heap, nonHeap, rssMiB(operator.pid())};
+  }
+
+  private static double rssMiB(long pid) throws java.io.IOException {
+    return Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status")).stream()
         .filter(l -> l.startsWith("VmRSS:")).findFirst()
         .map(l -> Double.parseDouble(l.replaceAll("[^0-9]", "")) / 1024).orElse(Double.NaN);
-    return new double[] {heap, nonHeap, rss};
   }
 
   private double scrape(String series) {
-    return operator.get("/q/metrics").lines().filter(l -> l.startsWith(series + " ")).findFirst()
+    return scrape(operator, series);
+  }
+
+  private static double scrape(OperatorProcess process, String series) {
+    return process.get("/q/metrics").lines().filter(l -> l.startsWith(series + " ")).findFirst()
         .map(l -> Double.parseDouble(l.substring(series.length()).trim())).orElse(0.0);
   }
 
@@ -290,14 +427,22 @@ public final class Benchmark {
     out.append("claw-operator benchmark, ").append(Instant.now()).append('\n');
     out.append("machine: ").append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
         .append(System.getProperty("java.version")).append(", kube-apiserver from ~/.kubeapitest\n\n");
-    out.append("| N | baseline: Pods created directly (s) | operator: instances to Pods + status (s) | ratio (goal <= 1.3) "
-        + "| pull failure to status p50 (ms) | p99 (ms, goal < 500) | writes in quiet resync (goal 0) | reconciles in it "
-        + "| live heap (MiB, goal < 256) | non-heap (MiB) | RSS (MiB) |\n");
-    out.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    out.append("| N | Pods by a plain client (s) | ReplicaSet controller: N Pods + statuses (s) | operator: N Pods + "
+        + "statuses (s) | time ratio (goal <= 1.0) | CPU per object, ReplicaSet controller (ms) | operator (ms) "
+        + "| CPU ratio (goal <= 2) |\n");
+    out.append("|---|---|---|---|---|---|---|---|\n");
     for (Result r : results) {
-      out.append(String.format("| %d | %.2f | %.2f | %.2f | %.0f | %.0f | %d | %d | %.0f | %.0f | %.0f |%n", r.n(),
-          r.baselineSeconds(), r.operatorSeconds(), r.operatorSeconds() / r.baselineSeconds(), r.p50Millis(),
-          r.p99Millis(), r.quietWrites(), r.quietReconciles(), r.heapMiB(), r.nonHeapMiB(), r.rssMiB()));
+      out.append(String.format("| %d | %.2f | %.2f | %.2f | %.2f | %.1f | %.1f | %.1f |%n", r.n(), r.baselineSeconds(),
+          r.peerSeconds(), r.operatorSeconds(), r.operatorSeconds() / r.peerSeconds(), r.peerCpuMillis(),
+          r.operatorCpuMillis(), r.operatorCpuMillis() / r.peerCpuMillis()));
+    }
+    out.append("\n| N | pull failure to status p50 (ms) | p99 (ms, goal < 500) | writes in quiet resync (goal 0) "
+        + "| reconciles in it | live heap (MiB) | per instance (KiB, goal <= 8) | non-heap (MiB) | RSS (MiB) |\n");
+    out.append("|---|---|---|---|---|---|---|---|---|\n");
+    for (Result r : results) {
+      out.append(String.format("| %d | %.0f | %.0f | %d | %d | %.0f | %.1f | %.0f | %.0f |%n", r.n(), r.p50Millis(),
+          r.p99Millis(), r.quietWrites(), r.quietReconciles(), r.heapMiB(), r.heapKiBPerInstance(), r.nonHeapMiB(),
+          r.rssMiB()));
     }
     return out.toString();
   }

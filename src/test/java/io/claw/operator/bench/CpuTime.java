@@ -22,10 +22,14 @@ final class CpuTime {
     this.pids = pids;
   }
 
-  /** The operator, kube-apiserver and etcd (children of this JVM, started by kube-api-test), and this JVM. */
-  static CpuTime of(long operatorPid) {
+  /**
+   * The operator, the peer (Kubernetes' ReplicaSet controller), kube-apiserver and etcd (children
+   * of this JVM, started by kube-api-test), and this JVM.
+   */
+  static CpuTime of(long operatorPid, long peerPid) {
     Map<String, Long> pids = new LinkedHashMap<>();
     pids.put("operator", operatorPid);
+    pids.put("replicaset controller", peerPid);
     ProcessHandle.current().descendants().forEach(p -> p.info().command().ifPresent(command -> {
       if (command.endsWith("/kube-apiserver")) {
         pids.put("kube-apiserver", p.pid());

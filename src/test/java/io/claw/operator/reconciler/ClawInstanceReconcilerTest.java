@@ -135,13 +135,19 @@ class ClawInstanceReconcilerTest {
 
   @Test
   void imageChangeUpdatesTheLivePodInPlace() {
-    client.resource(instance(ns, "img", "nginx:1.26", PullPolicy.IF_NOT_PRESENT)).create();
+    ClawInstance img = instance(ns, "img", "nginx:1.26", PullPolicy.IF_NOT_PRESENT);
+    img.getSpec().getEnv().add(new io.fabric8.kubernetes.api.model.EnvVar("MODE", "prod", null));
+    client.resource(img).create();
     Pod before = awaitPod(client, ns, "img", p -> true);
 
     editSpec(client, ns, "img", spec -> spec.setImage("nginx:1.27"));
 
     Pod after = awaitPod(client, ns, "img", p -> "nginx:1.27".equals(p.getSpec().getContainers().get(0).getImage()));
     assertEquals(before.getMetadata().getUid(), after.getMetadata().getUid(), "same Pod, updated in place");
+    // the patch is computed from the operator's cache, which keeps little of the Pod: only the image changed
+    assertEquals(before.getSpec().getContainers().get(0).getEnv(), after.getSpec().getContainers().get(0).getEnv());
+    assertEquals(before.getSpec().getVolumes(), after.getSpec().getVolumes());
+    assertEquals(before.getSpec().getTolerations(), after.getSpec().getTolerations());
     awaitStatus(client, ns, "img", s -> "nginx:1.27".equals(s.image()));
   }
 
