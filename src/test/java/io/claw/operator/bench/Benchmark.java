@@ -25,6 +25,7 @@ import io.claw.operator.api.ClawInstance;
 import io.claw.operator.testing.Fixtures;
 import io.claw.operator.testing.OperatorProcess;
 import io.claw.operator.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -198,14 +199,10 @@ public final class Benchmark {
     operator.close();
     AtomicInteger instanceWrites = new AtomicInteger();
     AtomicInteger podWrites = new AtomicInteger();
-    String instancesVersion = client.resources(ClawInstance.class).inAnyNamespace()
-        .list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(1L).build()).getMetadata().getResourceVersion();
-    String podsVersion = client.pods().inAnyNamespace()
-        .list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(1L).build()).getMetadata().getResourceVersion();
-    try (Watch instances = client.resources(ClawInstance.class).inAnyNamespace().withResourceVersion(instancesVersion)
-            .watch(counting(instanceWrites));
-        Watch pods = client.pods().inAnyNamespace().withLabel("app.kubernetes.io/managed-by", "claw-operator")
-            .withResourceVersion(podsVersion).watch(counting(podWrites))) {
+    var allInstances = client.resources(ClawInstance.class).inAnyNamespace();
+    var ourPods = client.pods().inAnyNamespace().withLabel("app.kubernetes.io/managed-by", "claw-operator");
+    try (Watch instances = allInstances.withResourceVersion(currentVersion(allInstances)).watch(counting(instanceWrites));
+        Watch pods = ourPods.withResourceVersion(currentVersion(ourPods)).watch(counting(podWrites))) {
       long started = System.nanoTime();
       try (OperatorProcess restarted = OperatorProcess.start("benchmark-restart", operatorEnv(cluster))) {
         awaitTrue(() -> {
@@ -345,16 +342,7 @@ public final class Benchmark {
     AtomicInteger writes = new AtomicInteger();
     double reconcilesBefore = scrape(RECONCILES);
     try (Watch watch = client.resources(ClawInstance.class).inNamespace(ns).withResourceVersion(currentVersion(ns))
-        .watch(new Watcher<>() {
-          @Override
-          public void eventReceived(Action action, ClawInstance ci) {
-            writes.incrementAndGet();
-          }
-
-          @Override
-          public void onClose(WatcherException cause) {
-          }
-        })) {
+        .watch(counting(writes))) {
       parallel(n, i -> client.pods().inNamespace(ns).withName("claw-" + i)
           .edit(p -> new PodBuilder(p).editMetadata().addToLabels("touched", "yes").endMetadata().build()));
       awaitTrue(() -> scrape(RECONCILES) - reconcilesBefore >= n);
@@ -366,8 +354,11 @@ public final class Benchmark {
 
   /** The namespace's current resourceVersion, from a one-item page rather than a list of all N. */
   private String currentVersion(String ns) {
-    return client.resources(ClawInstance.class).inNamespace(ns)
-        .list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(1L).build())
+    return currentVersion(client.resources(ClawInstance.class).inNamespace(ns));
+  }
+
+  private static String currentVersion(io.fabric8.kubernetes.client.dsl.Listable<? extends KubernetesResourceList<?>> objects) {
+    return objects.list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(1L).build())
         .getMetadata().getResourceVersion();
   }
 

@@ -43,6 +43,7 @@ import io.claw.operator.api.Phase;
 import io.claw.operator.api.PullPolicy;
 import io.claw.operator.api.PullPolicySource;
 import io.claw.operator.testing.Command;
+import io.claw.operator.testing.Fixtures;
 import io.claw.operator.testing.OperatorImage;
 import io.claw.operator.testing.RealNode;
 import io.claw.operator.testing.RealNode.Registry;
@@ -86,13 +87,11 @@ class OperatorImageIT {
       if (node == null) {
         return;
       }
-      System.err.println("=== " + context.getDisplayName() + " failed; what the real node showed ===");
-      System.err.println(node.cluster().kubectl(null, "get", "deploy,pods,claw", "-A", "-o", "wide").output());
-      System.err.println(node.cluster().kubectl(null, "get", "pods", "-n", RELEASE_NAMESPACE, "-o", "yaml").output());
-      System.err.println(node.cluster().kubectl(null, "get", "events", "-A").output());
-      System.err.println("--- operator log ---\n" + node.cluster().kubectl(null, "logs", "-n", RELEASE_NAMESPACE,
-          "deploy/" + DEPLOYMENT, "--tail", "60").output());
-      System.err.println("--- kubelet log ---\n" + node.logTail("kubelet", 60));
+      node.printWhatItShowed(context.getDisplayName(), List.of(
+          List.of("get", "deploy,pods,claw", "-A", "-o", "wide"),
+          List.of("get", "pods", "-n", RELEASE_NAMESPACE, "-o", "yaml"),
+          List.of("get", "events", "-A")),
+          node.cluster().kubectl(null, "logs", "-n", RELEASE_NAMESPACE, "deploy/" + DEPLOYMENT, "--tail", "60").output());
     }
   };
 
@@ -398,8 +397,7 @@ class OperatorImageIT {
   }
 
   private static ClawInstanceStatus awaitStatus(String name, Predicate<ClawInstanceStatus> condition) {
-    return slow().until(() -> client.resources(ClawInstance.class).inNamespace(ns).withName(name).get(),
-        ci -> ci != null && ci.getStatus() != null && condition.test(ci.getStatus())).getStatus();
+    return Fixtures.awaitStatus(slow(), client, ns, name, condition);
   }
 
   private static ConditionFactory slow() {

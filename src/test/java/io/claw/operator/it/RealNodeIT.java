@@ -36,6 +36,8 @@ import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.api.Phase;
 import io.claw.operator.api.PullPolicy;
 import io.claw.operator.api.PullPolicySource;
+import io.claw.operator.testing.Command;
+import io.claw.operator.testing.Fixtures;
 import io.claw.operator.testing.OperatorProcess;
 import io.claw.operator.testing.RealNode;
 import io.claw.operator.status.StatusCalculator;
@@ -70,11 +72,9 @@ class RealNodeIT {
       if (node == null) {
         return;
       }
-      System.err.println("=== " + context.getDisplayName() + " failed; what the real node showed ===");
-      System.err.println(node.cluster().kubectl(null, "get", "claw,pods", "-A", "-o", "yaml").output());
-      System.err.println(node.cluster().kubectl(null, "get", "events", "-A").output());
-      System.err.println("--- operator log ---\n" + (operator == null ? "" : tail(operator.output(), 60)));
-      System.err.println("--- kubelet log ---\n" + node.logTail("kubelet", 60));
+      node.printWhatItShowed(context.getDisplayName(),
+          List.of(List.of("get", "claw,pods", "-A", "-o", "yaml"), List.of("get", "events", "-A")),
+          operator == null ? "" : Command.tail(operator.output(), 60));
     }
   };
 
@@ -386,8 +386,7 @@ class RealNodeIT {
   }
 
   private static ClawInstanceStatus awaitStatus(String ns, String name, Predicate<ClawInstanceStatus> condition) {
-    return slow().until(() -> client.resources(ClawInstance.class).inNamespace(ns).withName(name).get(),
-        ci -> ci != null && ci.getStatus() != null && condition.test(ci.getStatus())).getStatus();
+    return Fixtures.awaitStatus(slow(), client, ns, name, condition);
   }
 
   private static ConditionFactory slow() {
@@ -405,11 +404,6 @@ class RealNodeIT {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-  }
-
-  private static String tail(String text, int lines) {
-    List<String> all = text.lines().toList();
-    return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
   }
 
 }

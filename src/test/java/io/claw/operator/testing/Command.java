@@ -17,6 +17,12 @@ public final class Command {
   private Command() {
   }
 
+  /** The last {@code lines} lines of a command's (or a log's) output, for failure reports. */
+  public static String tail(String text, int lines) {
+    List<String> all = text.lines().toList();
+    return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+  }
+
   /**
    * @param env added to this JVM's environment
    * @param stdin written to the command's standard input, or null for none

@@ -54,7 +54,13 @@ public final class Fixtures {
 
   public static ClawInstanceStatus awaitStatus(KubernetesClient client, String namespace, String name,
       Predicate<ClawInstanceStatus> condition) {
-    return await().until(() -> client.resources(ClawInstance.class).inNamespace(namespace).withName(name).get(),
+    return awaitStatus(await(), client, namespace, name, condition);
+  }
+
+  /** The same, with another wait (a real node's pulls take longer than {@link #TIMEOUT}). */
+  public static ClawInstanceStatus awaitStatus(ConditionFactory wait, KubernetesClient client, String namespace,
+      String name, Predicate<ClawInstanceStatus> condition) {
+    return wait.until(() -> client.resources(ClawInstance.class).inNamespace(namespace).withName(name).get(),
         ci -> ci != null && ci.getStatus() != null && condition.test(ci.getStatus())).getStatus();
   }
 

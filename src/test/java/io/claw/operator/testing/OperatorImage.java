@@ -93,12 +93,7 @@ public final class OperatorImage {
 
   private static void check(Command.Result result, String what) {
     if (result.exitCode() != 0) {
-      throw new IllegalStateException(what + " failed (exit " + result.exitCode() + "):\n" + tail(result.output()));
+      throw new IllegalStateException(what + " failed (exit " + result.exitCode() + "):\n" + Command.tail(result.output(), 80));
     }
-  }
-
-  private static String tail(String text) {
-    List<String> lines = text.lines().toList();
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
   }
 }

@@ -136,11 +136,23 @@ public final class RealNode implements AutoCloseable {
   public String logTail(String component, int lines) {
     Path log = dir.resolve("logs").resolve(component + ".log");
     try {
-      List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+      return Command.tail(Files.readString(log, StandardCharsets.UTF_8), lines);
     } catch (IOException e) {
       return "(no " + log + ": " + e.getMessage() + ")";
     }
+  }
+
+  /**
+   * What a failed test saw, on stderr: the output of each kubectl command (its arguments), the
+   * operator's log as the test has it, and the kubelet's log.
+   */
+  public void printWhatItShowed(String test, List<List<String>> kubectlCommands, String operatorLog) {
+    System.err.println("=== " + test + " failed; what the real node showed ===");
+    for (List<String> args : kubectlCommands) {
+      System.err.println(cluster.kubectl(null, args.toArray(String[]::new)).output());
+    }
+    System.err.println("--- operator log ---\n" + operatorLog);
+    System.err.println("--- kubelet log ---\n" + logTail("kubelet", 60));
   }
 
   private Properties readRig() {
