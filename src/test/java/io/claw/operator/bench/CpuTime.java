@@ -1,11 +1,14 @@
 package io.claw.operator.bench;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * CPU seconds (user + system) used by each process of the benchmark, read from /proc: where the
@@ -56,14 +59,76 @@ final class CpuTime {
   }
 
   private static double cpuSeconds(long pid) {
+    return cpuSeconds(Path.of("/proc", String.valueOf(pid), "stat"));
+  }
+
+  /** user + system seconds from a /proc stat file (a process's or one thread's) */
+  private static double cpuSeconds(Path stat) {
     try {
-      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+      String line = Files.readString(stat);
       // fields after the command name, which is in parentheses and may hold blanks
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
       return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
     } catch (IOException | RuntimeException e) {
       return Double.NaN;
     }
+  }
+
+  /**
+   * CPU seconds of each live thread of a process, by thread id, with its name (the JVM gives
+   * each native thread its Java name, cut to 15 characters): what inside the operator used the
+   * CPU of a step, e.g. the JIT compilers, GC, the HTTP event loop or the reconcilers (JOSDK's
+   * pool of 50 "pool-N-thread-M", which it names ReconcilerExecutor-... only while reconciling).
+   */
+  static Map<Long, ThreadTime> threads(long pid) {
+    Map<Long, ThreadTime> threads = new HashMap<>();
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", String.valueOf(pid), "task"))) {
+      for (Path task : tasks) {
+        long tid = Long.parseLong(task.getFileName().toString());
+        String name;
+        try {
+          name = Files.readString(task.resolve("comm")).strip();
+        } catch (IOException exited) {
+          continue;
+        }
+        double seconds = cpuSeconds(task.resolve("stat"));
+        if (!Double.isNaN(seconds)) {
+          threads.put(tid, new ThreadTime(name, seconds));
+        }
+      }
+    } catch (IOException e) {
+      // the process is gone: no threads
+    }
+    return threads;
+  }
+
+  record ThreadTime(String name, double seconds) {
+  }
+
+  /**
+   * The CPU used between two thread samples of one process, by kind of thread (the name without
+   * its number), largest first; threads that ended in between show as the rest of the process's
+   * CPU, "threads that ended".
+   */
+  static String byThreadKind(Map<Long, ThreadTime> before, Map<Long, ThreadTime> after, double processSeconds) {
+    Map<String, Double> kinds = new HashMap<>();
+    double live = 0;
+    for (var entry : after.entrySet()) {
+      ThreadTime earlier = before.get(entry.getKey());
+      double used = entry.getValue().seconds() - (earlier == null ? 0 : earlier.seconds());
+      live += used;
+      kinds.merge(kind(entry.getValue().name()), used, Double::sum);
+    }
+    kinds.merge("threads that ended", Math.max(0, processSeconds - live), Double::sum);
+    return kinds.entrySet().stream().filter(e -> e.getValue() >= 0.005)
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+        .map(e -> String.format("%s %.2f s (%.0f %%)", e.getKey(), e.getValue(), 100 * e.getValue() / processSeconds))
+        .collect(Collectors.joining(", "));
+  }
+
+  /** "vert.x-eventloo" for "vert.x-eventloop-thread-3" cut to 15 characters, "GC Thread" for "GC Thread#1" */
+  static String kind(String threadName) {
+    return threadName.replaceAll("[-#_ ]*\\d+$", "");
   }
 
   /** A Markdown table: one row per step, one column per process. */

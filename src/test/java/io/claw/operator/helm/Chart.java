@@ -13,13 +13,28 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 /** The chart under helm/claw-operator, rendered in-process. */
-final class Chart {
+public final class Chart {
 
   static final Path PATH = Path.of("helm", "claw-operator");
 
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   private Chart() {
+  }
+
+  /**
+   * What the operator's JVM is given with the chart's defaults (JAVA_TOOL_OPTIONS), plus
+   * -XX:MaxRAM at the container's memory limit: a JVM outside the container then sizes itself as
+   * inside it. The benchmark runs the operator with these.
+   */
+  public static String jvmOptionsAsInTheContainer() {
+    var container = one(render(Map.of()), io.fabric8.kubernetes.api.model.apps.Deployment.class)
+        .getSpec().getTemplate().getSpec().getContainers().get(0);
+    String toolOptions = container.getEnv().stream().filter(e -> "JAVA_TOOL_OPTIONS".equals(e.getName()))
+        .findFirst().orElseThrow().getValue();
+    var limit = io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(
+        container.getResources().getLimits().get("memory"));
+    return "-XX:MaxRAM=" + limit.toBigInteger() + " " + toolOptions;
   }
 
   static List<HasMetadata> render(Map<String, Object> values) {

@@ -96,8 +96,16 @@ class HelmChartTest {
     assertEquals(pod.getServiceAccountName(), one(objects, ServiceAccount.class).getMetadata().getName());
     // half of the memory limit for the heap leaves room for the ~90 MiB of non-heap the benchmark measures
     assertEquals("50", env(container, "JAVA_MAX_MEM_RATIO"));
-    assertEquals("-XX:MaxRAMPercentage=50", env(container, "JAVA_TOOL_OPTIONS"));
+    // C1 alone: the benchmark measured half the CPU per instance (README "Benchmark")
+    assertEquals("-XX:MaxRAMPercentage=50 -XX:TieredStopAtLevel=1", env(container, "JAVA_TOOL_OPTIONS"));
     assertEquals("512Mi", container.getResources().getLimits().get("memory").toString());
+  }
+
+  @Test
+  void jvmOptionsFollowTheHeapCapAndCanBeEmptied() {
+    assertEquals("-XX:MaxRAMPercentage=60 -XX:+UseSerialGC", env(operator(render(Map.of(
+        "jvmMaxRamPercentage", "60", "jvmOptions", "-XX:+UseSerialGC"))), "JAVA_TOOL_OPTIONS"));
+    assertEquals("-XX:MaxRAMPercentage=50", env(operator(render(Map.of("jvmOptions", ""))), "JAVA_TOOL_OPTIONS"));
   }
 
   @ParameterizedTest
