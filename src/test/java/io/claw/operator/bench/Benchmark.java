@@ -178,6 +178,7 @@ public final class Benchmark {
     double[] latencies = pullFailureLatencies(ns, n);
     long[] quiet = quietResync(ns, n);
     double[] memory = memory();
+    heapHistogram(n);
     return new Result(n, baseline, withPeer, withOperator,
         peerStep.seconds().get("replicaset controller") * 1000 / n, operatorStep.seconds().get("operator") * 1000 / n,
         Stats.percentile(latencies, 50), Stats.percentile(latencies, 99), quiet[0], quiet[1], memory[0],
@@ -381,6 +382,22 @@ public final class Benchmark {
     double heap = scrapeSum("jvm_memory_used_bytes{area=\"heap\"") / (1024 * 1024);
     double nonHeap = scrapeSum("jvm_memory_used_bytes{area=\"nonheap\"") / (1024 * 1024);
     return new double[] {heap, nonHeap, rssMiB(operator.pid())};
+  }
+
+  /**
+   * What the live heap holds, by class (jcmd GC.class_histogram, which collects first), written to
+   * target/benchmark/heap-histogram-N.txt; the largest classes are printed.
+   */
+  private void heapHistogram(int n) throws Exception {
+    Process jcmd = new ProcessBuilder("jcmd", String.valueOf(operator.pid()), "GC.class_histogram")
+        .redirectErrorStream(true).start();
+    String histogram = new String(jcmd.getInputStream().readAllBytes());
+    jcmd.waitFor(60, TimeUnit.SECONDS);
+    Path out = Path.of("target", "benchmark", "heap-histogram-" + n + ".txt");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, histogram);
+    System.out.printf("[benchmark] largest classes in the operator's live heap with %d instances cached (%s):%n%s%n",
+        cachedInstances, out, histogram.lines().skip(1).limit(17).collect(java.util.stream.Collectors.joining("\n")));
   }
 
   private static double rssMiB(long pid) throws java.io.IOException {

@@ -23,18 +23,22 @@ public final class Chart {
   }
 
   /**
-   * What the operator's JVM is given with the chart's defaults (JAVA_TOOL_OPTIONS), plus
-   * -XX:MaxRAM at the container's memory limit: a JVM outside the container then sizes itself as
-   * inside it. The benchmark runs the operator with these.
+   * What the operator's JVM is given with the chart's defaults (JAVA_TOOL_OPTIONS), plus what a
+   * JVM outside the container needs to run as inside it: -XX:MaxRAM at the memory limit and, unless
+   * the options name a collector, the serial one, which the JVM picks under a limit below 1792 MiB
+   * and not on a host with more memory. The benchmark runs the operator with these;
+   * OperatorImageIT checks the collector the container's JVM runs.
    */
   public static String jvmOptionsAsInTheContainer() {
     var container = one(render(Map.of()), io.fabric8.kubernetes.api.model.apps.Deployment.class)
         .getSpec().getTemplate().getSpec().getContainers().get(0);
     String toolOptions = container.getEnv().stream().filter(e -> "JAVA_TOOL_OPTIONS".equals(e.getName()))
         .findFirst().orElseThrow().getValue();
-    var limit = io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(
-        container.getResources().getLimits().get("memory"));
-    return "-XX:MaxRAM=" + limit.toBigInteger() + " " + toolOptions;
+    long limit = io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(
+        container.getResources().getLimits().get("memory")).longValueExact();
+    boolean collectorNamed = toolOptions.matches(".*-XX:\\+Use\\w+GC.*");
+    String collector = !collectorNamed && limit < 1792L * 1024 * 1024 ? " -XX:+UseSerialGC" : "";
+    return "-XX:MaxRAM=" + limit + collector + " " + toolOptions;
   }
 
   static List<HasMetadata> render(Map<String, Object> values) {
