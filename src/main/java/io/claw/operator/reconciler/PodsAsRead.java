@@ -1,11 +1,16 @@
 package io.claw.operator.reconciler;
 
+import static io.claw.operator.reconciler.SharedStrings.share;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodStatus;
 
@@ -17,7 +22,8 @@ import io.fabric8.kubernetes.api.model.PodStatus;
  * controllers, the operator keeps in memory only what it uses.
  *
  * <p>The containers stay in their order, with their names, so that a patch computed from the
- * cached Pod (the in-place image change) addresses the right container.
+ * cached Pod (the in-place image change) addresses the right container. Recurring strings are
+ * shared (SharedStrings).
  */
 public class PodsAsRead extends WithoutManagedFields<Pod> {
 
@@ -29,25 +35,28 @@ public class PodsAsRead extends WithoutManagedFields<Pod> {
   static Pod asRead(Pod pod) {
     Pod kept = new Pod();
     kept.setApiVersion(pod.getApiVersion());
-    kept.setKind(pod.getKind());
+    kept.setKind(share(pod.getKind()));
     kept.setMetadata(pod.getMetadata());
     PodSpec spec = pod.getSpec();
     if (spec != null) {
-      PodSpec keptSpec = new PodSpec();
-      keptSpec.setNodeName(spec.getNodeName());
+      PodSpec keptSpec = emptySpec();
+      keptSpec.setNodeName(share(spec.getNodeName()));
       keptSpec.setContainers(asRead(spec.getContainers()));
       keptSpec.setInitContainers(asRead(spec.getInitContainers()));
       kept.setSpec(keptSpec);
     }
     PodStatus status = pod.getStatus();
     if (status != null) {
-      PodStatus keptStatus = new PodStatus();
-      keptStatus.setPhase(status.getPhase());
-      keptStatus.setReason(status.getReason());
-      keptStatus.setMessage(status.getMessage());
+      PodStatus keptStatus = emptyStatus();
+      keptStatus.setPhase(share(status.getPhase()));
+      keptStatus.setReason(share(status.getReason()));
+      keptStatus.setMessage(share(status.getMessage()));
       keptStatus.setConditions(status.getConditions());
+      nullToEmpty(status.getConditions()).forEach(PodsAsRead::shareStrings);
       keptStatus.setContainerStatuses(status.getContainerStatuses());
       keptStatus.setInitContainerStatuses(status.getInitContainerStatuses());
+      nullToEmpty(status.getContainerStatuses()).forEach(PodsAsRead::shareStrings);
+      nullToEmpty(status.getInitContainerStatuses()).forEach(PodsAsRead::shareStrings);
       kept.setStatus(keptStatus);
     }
     return kept;
@@ -58,11 +67,77 @@ public class PodsAsRead extends WithoutManagedFields<Pod> {
       return null;
     }
     return containers.stream().map(c -> {
-      Container kept = new Container();
-      kept.setName(c.getName());
-      kept.setImage(c.getImage());
-      kept.setImagePullPolicy(c.getImagePullPolicy());
+      Container kept = emptyContainer();
+      kept.setName(share(c.getName()));
+      kept.setImage(share(c.getImage()));
+      kept.setImagePullPolicy(share(c.getImagePullPolicy()));
       return kept;
     }).collect(Collectors.toCollection(ArrayList::new));
+  }
+
+  // fabric8's model objects start with an empty list or map in every collection field, a dozen
+  // per PodSpec; the fields the operator never reads are left null instead.
+
+  private static PodSpec emptySpec() {
+    PodSpec spec = new PodSpec();
+    spec.setEphemeralContainers(null);
+    spec.setHostAliases(null);
+    spec.setImagePullSecrets(null);
+    spec.setNodeSelector(null);
+    spec.setOverhead(null);
+    spec.setReadinessGates(null);
+    spec.setResourceClaims(null);
+    spec.setSchedulingGates(null);
+    spec.setTolerations(null);
+    spec.setTopologySpreadConstraints(null);
+    spec.setVolumes(null);
+    return spec;
+  }
+
+  private static Container emptyContainer() {
+    Container container = new Container();
+    container.setArgs(null);
+    container.setCommand(null);
+    container.setEnv(null);
+    container.setEnvFrom(null);
+    container.setPorts(null);
+    container.setResizePolicy(null);
+    container.setRestartPolicyRules(null);
+    container.setVolumeDevices(null);
+    container.setVolumeMounts(null);
+    return container;
+  }
+
+  private static PodStatus emptyStatus() {
+    PodStatus status = new PodStatus();
+    status.setEphemeralContainerStatuses(null);
+    status.setHostIPs(null);
+    status.setPodIPs(null);
+    status.setResourceClaimStatuses(null);
+    return status;
+  }
+
+  private static void shareStrings(PodCondition condition) {
+    condition.setType(share(condition.getType()));
+    condition.setStatus(share(condition.getStatus()));
+    condition.setReason(share(condition.getReason()));
+    condition.setMessage(share(condition.getMessage()));
+    condition.setLastTransitionTime(share(condition.getLastTransitionTime()));
+    condition.setLastProbeTime(share(condition.getLastProbeTime()));
+  }
+
+  private static void shareStrings(ContainerStatus status) {
+    status.setName(share(status.getName()));
+    status.setImage(share(status.getImage()));
+    status.setImageID(share(status.getImageID()));
+    ContainerState state = status.getState();
+    if (state != null && state.getWaiting() != null) {
+      state.getWaiting().setReason(share(state.getWaiting().getReason()));
+      state.getWaiting().setMessage(share(state.getWaiting().getMessage()));
+    }
+  }
+
+  private static <T> List<T> nullToEmpty(List<T> list) {
+    return list == null ? List.of() : list;
   }
 }

@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
  * Informer cache that keeps objects without metadata.managedFields: the API server's record of
  * who set which field, often the biggest part of an object's metadata, which the operator never
  * reads. Its status patches are built from scratch, and server-side apply must not be sent
- * managedFields anyway.
+ * managedFields anyway. The metadata's recurring strings are shared (SharedStrings).
  */
 public class WithoutManagedFields<T extends HasMetadata> extends BasicItemStore<T> {
 
@@ -19,6 +19,7 @@ public class WithoutManagedFields<T extends HasMetadata> extends BasicItemStore<
   @Override
   public T put(String key, T resource) {
     resource.getMetadata().setManagedFields(null);
+    SharedStrings.shareMetadata(resource);
     return super.put(key, resource);
   }
 }

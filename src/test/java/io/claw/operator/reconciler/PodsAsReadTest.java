@@ -1,7 +1,9 @@
 package io.claw.operator.reconciler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -63,11 +65,11 @@ class PodsAsReadTest {
     assertEquals(List.of("claw", "sidecar"), cached.getSpec().getContainers().stream().map(c -> c.getName()).toList());
     assertEquals("nginx:1.27", cached.getSpec().getContainers().get(0).getImage());
     assertEquals("Always", cached.getSpec().getContainers().get(0).getImagePullPolicy());
-    assertTrue(cached.getSpec().getContainers().get(0).getEnv().isEmpty());
+    assertNull(cached.getSpec().getContainers().get(0).getEnv());
     assertNull(cached.getSpec().getContainers().get(0).getReadinessProbe());
     assertEquals("init", cached.getSpec().getInitContainers().get(0).getName());
-    assertTrue(cached.getSpec().getVolumes().isEmpty());
-    assertTrue(cached.getSpec().getTolerations().isEmpty());
+    assertNull(cached.getSpec().getVolumes());
+    assertNull(cached.getSpec().getTolerations());
     assertNull(cached.getSpec().getServiceAccountName());
     // the status as the kubelet reported it, less addresses
     assertEquals(live.getStatus().getContainerStatuses(), cached.getStatus().getContainerStatuses());
@@ -75,5 +77,30 @@ class PodsAsReadTest {
     assertEquals(live.getStatus().getConditions(), cached.getStatus().getConditions());
     assertEquals("Pending", cached.getStatus().getPhase());
     assertNull(cached.getStatus().getPodIP());
+    assertNull(cached.getStatus().getPodIPs());
+  }
+
+  @Test
+  void twoPodsParsedApartShareTheirRecurringStrings() {
+    var serialization = new KubernetesSerialization();
+    PodsAsRead store = new PodsAsRead();
+    String json = serialization.asJson(livePod());
+    store.put("ns/a", serialization.unmarshal(json, Pod.class));
+    store.put("ns/b", serialization.unmarshal(json, Pod.class));
+
+    Pod a = store.get("ns/a");
+    Pod b = store.get("ns/b");
+    assertNotSame(a, b);
+    assertSame(a.getMetadata().getNamespace(), b.getMetadata().getNamespace());
+    assertSame(a.getMetadata().getLabels().get("app.kubernetes.io/managed-by"),
+        b.getMetadata().getLabels().get("app.kubernetes.io/managed-by"));
+    assertSame(a.getMetadata().getOwnerReferences().get(0).getKind(), b.getMetadata().getOwnerReferences().get(0).getKind());
+    assertSame(a.getSpec().getContainers().get(0).getImage(), b.getSpec().getContainers().get(0).getImage());
+    assertSame(a.getSpec().getNodeName(), b.getSpec().getNodeName());
+    assertSame(a.getStatus().getConditions().get(0).getType(), b.getStatus().getConditions().get(0).getType());
+    assertSame(a.getStatus().getContainerStatuses().get(0).getState().getWaiting().getReason(),
+        b.getStatus().getContainerStatuses().get(0).getState().getWaiting().getReason());
+    // unique per object, so not shared: the name parsed from each event stays its own
+    assertNotSame(a.getMetadata().getUid(), b.getMetadata().getUid());
   }
 }
