@@ -1,5 +1,6 @@
 package io.claw.operator.reconciler;
 
+import static io.claw.operator.reconciler.SharedStrings.nullToEmpty;
 import static io.claw.operator.reconciler.SharedStrings.share;
 
 import java.util.ArrayList;
@@ -7,10 +8,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerState;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodStatus;
 
@@ -52,11 +50,11 @@ public class PodsAsRead extends WithoutManagedFields<Pod> {
       keptStatus.setReason(share(status.getReason()));
       keptStatus.setMessage(share(status.getMessage()));
       keptStatus.setConditions(status.getConditions());
-      nullToEmpty(status.getConditions()).forEach(PodsAsRead::shareStrings);
+      nullToEmpty(status.getConditions()).forEach(SharedStrings::shareStrings);
       keptStatus.setContainerStatuses(status.getContainerStatuses());
       keptStatus.setInitContainerStatuses(status.getInitContainerStatuses());
-      nullToEmpty(status.getContainerStatuses()).forEach(PodsAsRead::shareStrings);
-      nullToEmpty(status.getInitContainerStatuses()).forEach(PodsAsRead::shareStrings);
+      nullToEmpty(status.getContainerStatuses()).forEach(SharedStrings::shareStrings);
+      nullToEmpty(status.getInitContainerStatuses()).forEach(SharedStrings::shareStrings);
       kept.setStatus(keptStatus);
     }
     return kept;
@@ -115,29 +113,5 @@ public class PodsAsRead extends WithoutManagedFields<Pod> {
     status.setPodIPs(null);
     status.setResourceClaimStatuses(null);
     return status;
-  }
-
-  private static void shareStrings(PodCondition condition) {
-    condition.setType(share(condition.getType()));
-    condition.setStatus(share(condition.getStatus()));
-    condition.setReason(share(condition.getReason()));
-    condition.setMessage(share(condition.getMessage()));
-    condition.setLastTransitionTime(share(condition.getLastTransitionTime()));
-    condition.setLastProbeTime(share(condition.getLastProbeTime()));
-  }
-
-  private static void shareStrings(ContainerStatus status) {
-    status.setName(share(status.getName()));
-    status.setImage(share(status.getImage()));
-    status.setImageID(share(status.getImageID()));
-    ContainerState state = status.getState();
-    if (state != null && state.getWaiting() != null) {
-      state.getWaiting().setReason(share(state.getWaiting().getReason()));
-      state.getWaiting().setMessage(share(state.getWaiting().getMessage()));
-    }
-  }
-
-  private static <T> List<T> nullToEmpty(List<T> list) {
-    return list == null ? List.of() : list;
   }
 }

@@ -377,8 +377,7 @@ public final class Benchmark {
 
   /** {live heap after a full GC, non-heap (metaspace, code cache), resident set size}, in MiB. */
   private double[] memory() throws Exception {
-    new ProcessBuilder("jcmd", String.valueOf(operator.pid()), "GC.run").redirectErrorStream(true).start()
-        .waitFor(60, TimeUnit.SECONDS);
+    jcmd("GC.run");
     double heap = scrapeSum("jvm_memory_used_bytes{area=\"heap\"") / (1024 * 1024);
     double nonHeap = scrapeSum("jvm_memory_used_bytes{area=\"nonheap\"") / (1024 * 1024);
     return new double[] {heap, nonHeap, rssMiB(operator.pid())};
@@ -389,15 +388,20 @@ public final class Benchmark {
    * target/benchmark/heap-histogram-N.txt; the largest classes are printed.
    */
   private void heapHistogram(int n) throws Exception {
-    Process jcmd = new ProcessBuilder("jcmd", String.valueOf(operator.pid()), "GC.class_histogram")
-        .redirectErrorStream(true).start();
-    String histogram = new String(jcmd.getInputStream().readAllBytes());
-    jcmd.waitFor(60, TimeUnit.SECONDS);
+    String histogram = jcmd("GC.class_histogram");
     Path out = Path.of("target", "benchmark", "heap-histogram-" + n + ".txt");
     Files.createDirectories(out.getParent());
     Files.writeString(out, histogram);
     System.out.printf("[benchmark] largest classes in the operator's live heap with %d instances cached (%s):%n%s%n",
         cachedInstances, out, histogram.lines().skip(1).limit(17).collect(java.util.stream.Collectors.joining("\n")));
+  }
+
+  /** Runs a jcmd command against the operator's JVM and returns what it printed. */
+  private String jcmd(String command) throws Exception {
+    Process jcmd = new ProcessBuilder("jcmd", String.valueOf(operator.pid()), command).redirectErrorStream(true).start();
+    String output = new String(jcmd.getInputStream().readAllBytes());
+    jcmd.waitFor(60, TimeUnit.SECONDS);
+    return output;
   }
 
   private static double rssMiB(long pid) throws java.io.IOException {

@@ -9,7 +9,10 @@ import java.util.Objects;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.TemplateCommand;
 
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 /** The chart under helm/claw-operator, rendered in-process. */
@@ -30,15 +33,24 @@ public final class Chart {
    * OperatorImageIT checks the collector the container's JVM runs.
    */
   public static String jvmOptionsAsInTheContainer() {
-    var container = one(render(Map.of()), io.fabric8.kubernetes.api.model.apps.Deployment.class)
-        .getSpec().getTemplate().getSpec().getContainers().get(0);
-    String toolOptions = container.getEnv().stream().filter(e -> "JAVA_TOOL_OPTIONS".equals(e.getName()))
-        .findFirst().orElseThrow().getValue();
+    Container container = operator(render(Map.of()));
+    String toolOptions = Objects.requireNonNull(env(container, "JAVA_TOOL_OPTIONS"), "JAVA_TOOL_OPTIONS");
     long limit = io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(
         container.getResources().getLimits().get("memory")).longValueExact();
     boolean collectorNamed = toolOptions.matches(".*-XX:\\+Use\\w+GC.*");
     String collector = !collectorNamed && limit < 1792L * 1024 * 1024 ? " -XX:+UseSerialGC" : "";
     return "-XX:MaxRAM=" + limit + collector + " " + toolOptions;
+  }
+
+  /** The operator's container in the rendered Deployment. */
+  static Container operator(List<HasMetadata> objects) {
+    return one(objects, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
+  }
+
+  /** An environment variable's value in a container, null when it is not set. */
+  static String env(Container container, String name) {
+    return container.getEnv().stream().filter(e -> name.equals(e.getName())).map(EnvVar::getValue).findFirst()
+        .orElse(null);
   }
 
   static List<HasMetadata> render(Map<String, Object> values) {

@@ -1,7 +1,9 @@
 package io.claw.operator.helm;
 
 import static io.claw.operator.helm.Chart.all;
+import static io.claw.operator.helm.Chart.env;
 import static io.claw.operator.helm.Chart.one;
+import static io.claw.operator.helm.Chart.operator;
 import static io.claw.operator.helm.Chart.render;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,7 +25,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.marcnuri.helm.Helm;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -51,15 +52,6 @@ class HelmChartTest {
       "/pods:create,delete,get,list,patch,watch",
       "/events:create",
       "/secrets:get");
-
-  private static Container operator(List<HasMetadata> objects) {
-    return one(objects, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0);
-  }
-
-  private static String env(Container container, String name) {
-    return container.getEnv().stream().filter(e -> name.equals(e.getName())).map(EnvVar::getValue).findFirst()
-        .orElse(null);
-  }
 
   private static Set<String> rules(List<PolicyRule> rules) {
     return rules.stream().flatMap(r -> r.getResources().stream()
