@@ -6,7 +6,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
-/** Observed state of an instance; rebuilt from the Pod on every reconcile. */
+/** Observed state of an instance; rebuilt from the Pod on every reconcile. Built with {@link #builder()}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ClawInstanceStatus(
     @JsonPropertyDescription("Pending, Running, ImagePullFailed or Failed.") Phase phase,
@@ -18,10 +18,101 @@ public record ClawInstanceStatus(
     @JsonPropertyDescription("The kubelet's reason while the image cannot be pulled (e.g. ImagePullBackOff); absent otherwise.") String pullFailureReason,
     @JsonPropertyDescription("Name of the owned Pod.") String podName,
     @JsonPropertyDescription("metadata.generation of the instance this status was computed for.") Long observedGeneration,
-    @JsonPropertyDescription("Ready and ImagePullFailed conditions.") List<ClawCondition> conditions) {
+    @JsonPropertyDescription("Ready and ImagePullFailed conditions, and PullSecretsFound when pull secrets are named.") List<ClawCondition> conditions,
+    @JsonPropertyDescription("Pods of this instance that ended in a row (evicted, or stopped for good) within 10 minutes "
+        + "of their creation; each was replaced, after a back-off that doubles with this count. Absent once a Pod "
+        + "has run for 10 minutes.") Integer endedPods) {
 
   public Optional<ClawCondition> condition(String type) {
     return conditions == null ? Optional.empty()
         : conditions.stream().filter(c -> type.equals(c.type())).findFirst();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder().phase(phase).message(message).pullPolicy(pullPolicy).pullPolicySource(pullPolicySource)
+        .image(image).imageID(imageID).pullFailureReason(pullFailureReason).podName(podName)
+        .observedGeneration(observedGeneration).conditions(conditions).endedPods(endedPods);
+  }
+
+  /** Named construction: a status has many fields of the same type. */
+  public static final class Builder {
+    private Phase phase;
+    private String message;
+    private PullPolicy pullPolicy;
+    private PullPolicySource pullPolicySource;
+    private String image;
+    private String imageID;
+    private String pullFailureReason;
+    private String podName;
+    private Long observedGeneration;
+    private List<ClawCondition> conditions;
+    private Integer endedPods;
+
+    private Builder() {
+    }
+
+    public Builder phase(Phase value) {
+      phase = value;
+      return this;
+    }
+
+    public Builder message(String value) {
+      message = value;
+      return this;
+    }
+
+    public Builder pullPolicy(PullPolicy value) {
+      pullPolicy = value;
+      return this;
+    }
+
+    public Builder pullPolicySource(PullPolicySource value) {
+      pullPolicySource = value;
+      return this;
+    }
+
+    public Builder image(String value) {
+      image = value;
+      return this;
+    }
+
+    public Builder imageID(String value) {
+      imageID = value;
+      return this;
+    }
+
+    public Builder pullFailureReason(String value) {
+      pullFailureReason = value;
+      return this;
+    }
+
+    public Builder podName(String value) {
+      podName = value;
+      return this;
+    }
+
+    public Builder observedGeneration(Long value) {
+      observedGeneration = value;
+      return this;
+    }
+
+    public Builder conditions(List<ClawCondition> value) {
+      conditions = value;
+      return this;
+    }
+
+    public Builder endedPods(Integer value) {
+      endedPods = value;
+      return this;
+    }
+
+    public ClawInstanceStatus build() {
+      return new ClawInstanceStatus(phase, message, pullPolicy, pullPolicySource, image, imageID, pullFailureReason,
+          podName, observedGeneration, conditions, endedPods);
+    }
   }
 }

@@ -27,6 +27,7 @@ public class ClawMetrics {
 
   public static final String INSTANCES = "claw.instances";
   public static final String PULL_FAILURES = "claw.image.pull.failures";
+  public static final String POD_REPLACEMENTS = "claw.pod.replacements";
 
   private final MeterRegistry registry;
   private final List<Meter> gauges = new CopyOnWriteArrayList<>();
@@ -62,6 +63,15 @@ public class ClawMetrics {
   public void pullFailureStarted(String reason) {
     Counter.builder(PULL_FAILURES)
         .description("Image pull failures that started, by the kubelet's reason")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
+  }
+
+  /** A Pod that ended was replaced; {@code reason} is the Pod's status reason (Evicted, ...). */
+  public void podReplaced(String reason) {
+    Counter.builder(POD_REPLACEMENTS)
+        .description("Pods that ended (evicted, refused or stopped by their node) and were replaced, by the Pod's reason")
         .tag("reason", reason)
         .register(registry)
         .increment();

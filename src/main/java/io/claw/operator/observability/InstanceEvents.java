@@ -8,6 +8,7 @@ import java.util.Optional;
 import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
+import io.claw.operator.api.Reasons;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 
@@ -15,7 +16,6 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 public final class InstanceEvents {
 
   public static final String COMPONENT = "claw-operator";
-  public static final String RECOVERED_REASON = "ImagePullRecovered";
 
   private InstanceEvents() {
   }
@@ -28,9 +28,14 @@ public final class InstanceEvents {
       case STARTED -> Optional.of(event(instance, "Warning",
           status.condition(ClawCondition.IMAGE_PULL_FAILED).map(ClawCondition::reason).orElse("ImagePullFailed"),
           status.message(), now));
-      case RECOVERED -> Optional.of(event(instance, "Normal", RECOVERED_REASON,
+      case RECOVERED -> Optional.of(event(instance, "Normal", Reasons.IMAGE_PULL_RECOVERED,
           "Image " + status.image() + " (pullPolicy " + status.pullPolicy() + ") is no longer failing to pull", now));
     };
+  }
+
+  /** A Warning Event on the instance. */
+  public static Event warning(ClawInstance instance, String reason, String message, Instant now) {
+    return event(instance, "Warning", reason, message, now);
   }
 
   private static Event event(ClawInstance instance, String type, String reason, String message, Instant now) {

@@ -4,7 +4,7 @@ import java.util.Optional;
 
 import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstanceStatus;
-import io.claw.operator.status.StatusCalculator;
+import io.claw.operator.api.Reasons;
 
 /**
  * How the ImagePullFailed condition moved between two statuses; only moves are worth telling.
@@ -21,8 +21,8 @@ public enum PullFailureTransition {
     if (is.map(ClawCondition::isTrue).orElse(false)) {
       return pullCondition(before).map(ClawCondition::isTrue).orElse(false) ? NONE : STARTED;
     }
-    boolean pulled = is.map(c -> StatusCalculator.IMAGE_PULLED.equals(c.reason())).orElse(false);
-    return pulled && StatusCalculator.pullUnresolved(before) ? RECOVERED : NONE;
+    boolean pulled = is.map(c -> Reasons.IMAGE_PULLED.equals(c.reason())).orElse(false);
+    return pulled && Reasons.pullUnresolved(before) ? RECOVERED : NONE;
   }
 
   private static Optional<ClawCondition> pullCondition(ClawInstanceStatus status) {

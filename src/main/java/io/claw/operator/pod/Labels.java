@@ -25,6 +25,11 @@ public final class Labels {
   public static final String POD_SPEC_HASH = ClawInstance.GROUP + "/pod-spec-hash";
   /** The image last applied by the operator; the one Pod field updated in place. */
   public static final String APPLIED_IMAGE = ClawInstance.GROUP + "/image";
+  /**
+   * How many Pods of the instance had ended in a row when this one was created; the back-off
+   * before the next replacement grows with it.
+   */
+  public static final String ENDED_PODS = ClawInstance.GROUP + "/ended-pods";
 
   private static final int MAX_LABEL_VALUE = 63;
 

@@ -3,9 +3,10 @@ package io.claw.operator.reconciler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
@@ -14,20 +15,20 @@ import org.jboss.logging.Logger;
 import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
+import io.claw.operator.api.Reasons;
 import io.claw.operator.config.ClawOperatorConfig;
 import io.claw.operator.observability.ClawMetrics;
 import io.claw.operator.observability.EventRecorder;
 import io.claw.operator.observability.InstanceEvents;
 import io.claw.operator.observability.PullFailureTransition;
 import io.claw.operator.pod.ClawPod;
+import io.claw.operator.pod.EffectivePullPolicy;
 import io.claw.operator.pod.Labels;
 import io.claw.operator.status.Observation;
+import io.claw.operator.status.PodEnding;
 import io.claw.operator.status.PodState;
-import io.claw.operator.status.PullFailure;
 import io.claw.operator.status.PullSecrets;
 import io.claw.operator.status.StatusCalculator;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -76,6 +77,7 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
   private final EventRecorder events;
   private final Clock clock = Clock.systemUTC();
   private final PullSecretCheck pullSecretCheck = new PullSecretCheck();
+  private final RetryBackOff refusals = new RetryBackOff();
   private InformerEventSource<Pod, ClawInstance> pods;
 
   @Inject
@@ -102,8 +104,10 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
   public UpdateControl<ClawInstance> reconcile(ClawInstance instance, Context<ClawInstance> context) {
     var policy = EffectivePullPolicy.resolve(instance.getSpec().getPullPolicy(), config.defaultPullPolicy());
     String image = Optional.ofNullable(instance.getSpec().getImage()).or(config::defaultImage).orElse(null);
+    Instant now = clock.instant();
 
     Observation observed;
+    Optional<Duration> backOff = Optional.empty();
     if (image == null) {
       observed = new Observation(instance, policy, null, PodState.NO_IMAGE, null);
     } else {
@@ -111,16 +115,30 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
           ? pullSecretCheck.check(context.getClient(), instance.getMetadata().getNamespace(),
               instance.getSpec().getImagePullSecrets())
           : PullSecrets.NOT_CHECKED;
-      Optional<Observation> pod = reconcilePod(instance, context, ClawPod.desired(instance, image, policy.policy()),
-          policy, image, secretsAppeared(instance, secrets));
+      Pod desired = ClawPod.desired(instance, image, policy.policy());
+      PodDecision decision = PodDecision.decide(instance, cachedPod(context, desired), desired,
+          secretsAppeared(instance, secrets), now);
+      Optional<Observation> pod;
+      try {
+        pod = carryOut(decision, instance, context, desired, policy, image);
+      } catch (KubernetesClientException e) {
+        Optional<Refusal> refusal = Refusal.of(e);
+        if (refusal.isEmpty()) {
+          throw e; // transient (connection, 429, 5xx): JOSDK retries with its back-off
+        }
+        return refused(instance, context, desired, refusal.get(), now);
+      }
       if (pod.isEmpty()) {
         // the status stays as it was, so that the next pass sees the same reasons to replace the Pod
         return UpdateControl.<ClawInstance>noUpdate().rescheduleAfter(JUDGE_AGAIN);
       }
       observed = pod.get().withPullSecrets(secrets);
+      if (decision instanceof PodDecision.BackOff waiting) {
+        backOff = Optional.of(waiting.remaining());
+      }
     }
+    refusals.forget(uid(instance));
 
-    Instant now = clock.instant();
     ClawInstanceStatus status = StatusCalculator.compute(observed, now);
     if (!status.equals(instance.getStatus())) {
       // Written here rather than by JOSDK after reconcile() returns (same server-side apply, same
@@ -131,12 +149,25 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
       report(instance, status, now);
     }
     UpdateControl<ClawInstance> control = UpdateControl.noUpdate();
-    if (observed.podState() == PodState.NAME_CONFLICT) {
-      control.rescheduleAfter(RECHECK);
-    } else if (observed.pullSecrets().result() == PullSecrets.Result.MISSING) {
-      control.rescheduleAfter(PullSecretCheck.recheckAfter(status, now));
-    }
+    Stream.of(backOff,
+            Optional.of(RECHECK).filter(d -> observed.podState() == PodState.NAME_CONFLICT),
+            Optional.of(observed.pullSecrets().result() == PullSecrets.Result.MISSING)
+                .filter(Boolean::booleanValue).map(missing -> PullSecretCheck.recheckAfter(status, now)),
+            // a young Pod's count of ended Pods leaves the status once it has run long enough
+            Optional.ofNullable(observed.pod()).flatMap(PodEnding::countExpires)
+                .map(at -> Duration.between(now, at).plusSeconds(1)))
+        .flatMap(Optional::stream)
+        .min(Comparator.naturalOrder())
+        .ifPresent(control::rescheduleAfter);
     return control;
+  }
+
+  /** By name, not getSecondaryResource(): that throws when a second Pod carries our labels and
+   * an owner reference to this instance (copied by someone), and this one is the Pod we own. */
+  private static Optional<Pod> cachedPod(Context<ClawInstance> context, Pod desired) {
+    return context.getSecondaryResources(Pod.class).stream()
+        .filter(p -> p.getMetadata().getName().equals(desired.getMetadata().getName()))
+        .findFirst();
   }
 
   /** The status said a pull secret was missing, and now every one exists. */
@@ -169,52 +200,86 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
         .ifPresent(events::record);
   }
 
+  /**
+   * The API server refused the Pod. A namespace on its way out takes the instance with it: nothing
+   * to say or retry. Any other refusal lasts until someone changes a rule (quota, admission, RBAC),
+   * so it is said once per change of the answer (status, Event, one log line) and tried again with
+   * a back-off capped at {@link RetryBackOff#CAP}, never given up.
+   */
+  private UpdateControl<ClawInstance> refused(ClawInstance instance, Context<ClawInstance> context, Pod desired,
+      Refusal refusal, Instant now) {
+    if (refusal.namespaceGone()) {
+      LOG.debugf("Not creating Pod %s: %s", name(desired), refusal.answer());
+      refusals.forget(uid(instance));
+      return UpdateControl.noUpdate();
+    }
+    String message = "The API server refused Pod " + desired.getMetadata().getName() + ": " + refusal.answer();
+    ClawInstanceStatus status = StatusCalculator.reconcileFailed(instance, message, now);
+    if (!status.equals(instance.getStatus())) {
+      context.resourceOperations().serverSideApplyPrimaryStatus(statusOnly(instance, status));
+      LOG.warnf("%s (HTTP %d); trying again with a back-off of at most %d s", message, refusal.code(),
+          RetryBackOff.CAP.toSeconds());
+      events.record(InstanceEvents.warning(instance, Reasons.POD_REFUSED, message, now));
+    }
+    return UpdateControl.<ClawInstance>noUpdate().rescheduleAfter(refusals.next(uid(instance), now));
+  }
+
   /** What became of the Pod; empty when the Pod to replace changed under us and must be judged again. */
-  private Optional<Observation> reconcilePod(ClawInstance instance, Context<ClawInstance> context, Pod desired,
-      EffectivePullPolicy policy, String image, boolean secretsAppeared) {
-    // By name, not getSecondaryResource(): that throws when a second Pod carries our labels and
-    // an owner reference to this instance (copied by someone), and this one is the Pod we own.
-    Optional<Pod> live = context.getSecondaryResources(Pod.class).stream()
-        .filter(p -> p.getMetadata().getName().equals(desired.getMetadata().getName()))
-        .findFirst();
-    if (live.isEmpty()) {
+  private Optional<Observation> carryOut(PodDecision decision, ClawInstance instance, Context<ClawInstance> context,
+      Pod desired, EffectivePullPolicy policy, String image) {
+    // Java 17: no pattern matching in switch yet
+    if (decision instanceof PodDecision.Create) {
       return Optional.of(create(instance, context, desired, policy, image));
     }
-    Pod pod = live.get();
-    if (pod.getMetadata().getDeletionTimestamp() != null) {
-      // Its deletion event triggers the next reconcile, which creates the replacement.
-      return Optional.of(new Observation(instance, policy, image, PodState.REPLACING, pod));
+    if (decision instanceof PodDecision.AwaitDeletion awaiting) {
+      return Optional.of(new Observation(instance, policy, image, PodState.REPLACING, awaiting.pod()));
     }
-    // Ours by label but not by owner: left over from a deleted instance of the same name.
-    boolean orphaned = !isControlledBy(pod, instance);
-    // The kubelet waits out its pull back-off (up to 5 minutes) before it tries the new Secret;
-    // a new Pod pulls at once.
-    boolean stuckWithoutSecret = secretsAppeared && PullFailure.of(pod).isPresent();
-    if (orphaned || stuckWithoutSecret || ClawPod.needsRecreate(pod, desired)) {
-      LOG.infof(orphaned ? "Replacing Pod %s left over from an earlier ClawInstance of that name"
-          : stuckWithoutSecret ? "Recreating Pod %s: its pull secrets exist now"
-          : "Recreating Pod %s: fields that a live Pod cannot change differ (pull policy %s)",
-          name(desired), policy.policy());
-      if (!PodDeletion.deleteJudged(context.getClient(), pod)) {
-        return Optional.empty();
-      }
-      return Optional.of(new Observation(instance, policy, image, PodState.REPLACING, pod));
+    if (decision instanceof PodDecision.BackOff backOff) {
+      return Optional.of(new Observation(instance, policy, image, PodState.ENDED_BACKING_OFF, backOff.pod()));
     }
-    if (ClawPod.needsImageUpdate(pod, desired)) {
+    if (decision instanceof PodDecision.Replace replace) {
+      return replace(replace, instance, context, desired, policy, image);
+    }
+    if (decision instanceof PodDecision.PatchImage patch) {
       LOG.infof("Updating the image of Pod %s to %s in place", name(desired), image);
       // No resourceVersion in the patch: the kubelet writes the Pod's status all the time, and a
       // lock on it would turn each of those writes into a conflict and a failed reconcile. The
       // image is ours to set whatever the status says.
-      Pod unlocked = new PodBuilder(pod).editMetadata().withResourceVersion(null).endMetadata().build();
-      pod = context.resourceOperations().jsonPatch(unlocked, current -> withImage(current, image));
+      Pod unlocked = new PodBuilder(patch.pod()).editMetadata().withResourceVersion(null).endMetadata().build();
+      Pod patched = context.resourceOperations().jsonPatch(unlocked, current -> withImage(current, image));
+      return Optional.of(new Observation(instance, policy, image, PodState.PRESENT, patched));
     }
-    return Optional.of(new Observation(instance, policy, image, PodState.PRESENT, pod));
+    return Optional.of(new Observation(instance, policy, image, PodState.PRESENT, ((PodDecision.Keep) decision).pod()));
+  }
+
+  private Optional<Observation> replace(PodDecision.Replace replace, ClawInstance instance,
+      Context<ClawInstance> context, Pod desired, EffectivePullPolicy policy, String image) {
+    LOG.infof(switch (replace.why()) {
+      case ORPHANED -> "Replacing Pod %s left over from an earlier ClawInstance of that name";
+      case ENDED -> "Replacing Pod %s, " + replace.ending().description().replace("%", "%%");
+      case SECRETS_APPEARED -> "Recreating Pod %s: its pull secrets exist now";
+      case SPEC_CHANGED -> "Recreating Pod %s: fields that a live Pod cannot change differ (pull policy "
+          + policy.policy() + ")";
+    }, name(desired));
+    if (!PodDeletion.deleteJudged(context.getClient(), replace.pod(), replace.gracePeriodSeconds())) {
+      return Optional.empty();
+    }
+    if (replace.why() == PodDecision.Why.ENDED) {
+      metrics.podReplaced(replace.ending().metricReason());
+      events.record(InstanceEvents.warning(instance, Reasons.POD_REPLACED,
+          "Replacing Pod " + desired.getMetadata().getName() + ", " + replace.ending().description()
+              + " (" + replace.endedInARow() + " in a row)", clock.instant()));
+    }
+    return Optional.of(new Observation(instance, policy, image, PodState.REPLACING, replace.pod()));
   }
 
   private Observation create(ClawInstance instance, Context<ClawInstance> context, Pod desired,
       EffectivePullPolicy policy, String image) {
+    Integer endedPods = instance.getStatus() == null ? null : instance.getStatus().endedPods();
+    Pod toCreate = endedPods == null || endedPods <= 0 ? desired : new PodBuilder(desired)
+        .editMetadata().addToAnnotations(Labels.ENDED_PODS, String.valueOf(endedPods)).endMetadata().build();
     try {
-      Pod created = context.resourceOperations().create(desired, pods);
+      Pod created = context.resourceOperations().create(toCreate, pods);
       LOG.infof("Created Pod %s with image %s, pullPolicy %s (%s)", name(desired), image, policy.policy(),
           policy.source());
       return new Observation(instance, policy, image, PodState.PRESENT, created);
@@ -224,7 +289,7 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
       }
       Pod existing = context.getClient().pods().inNamespace(desired.getMetadata().getNamespace())
           .withName(desired.getMetadata().getName()).get();
-      if (existing != null && isControlledBy(existing, instance)) {
+      if (existing != null && PodDecision.isControlledBy(existing, instance)) {
         // Our own Pod but not in the informer cache: the cache lags (its event will follow), or
         // someone removed the labels the informer selects on, so put them back.
         if (!Labels.hasAll(existing, desired.getMetadata().getLabels())) {
@@ -249,11 +314,8 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
         .build();
   }
 
-  static boolean isControlledBy(HasMetadata owned, ClawInstance owner) {
-    return owned.getMetadata().getOwnerReferences().stream()
-        .filter(ref -> Boolean.TRUE.equals(ref.getController()))
-        .map(OwnerReference::getUid)
-        .anyMatch(uid -> Objects.equals(uid, owner.getMetadata().getUid()));
+  private static String uid(ClawInstance instance) {
+    return instance.getMetadata().getUid();
   }
 
   /** namespace/name, for log lines. */

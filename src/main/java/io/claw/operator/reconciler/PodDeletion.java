@@ -4,7 +4,6 @@ import java.util.concurrent.ExecutionException;
 
 import org.jboss.logging.Logger;
 
-import io.claw.operator.status.PullFailure;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -31,13 +30,11 @@ final class PodDeletion {
   }
 
   /**
-   * A Pod whose containers never started and cannot start (its image does not pull) has no app
-   * to stop gracefully, so it goes at once and its replacement need not wait for the kubelet's
-   * graceful delete. Any other Pod is stopped gracefully, so that two never run side by side.
-   *
+   * @param gracePeriodSeconds 0 for a Pod in which no app runs or can run (see {@link PodDecision});
+   *     null for the Pod's own grace period
    * @return false when the Pod had changed since it was judged, and so was left in place
    */
-  static boolean deleteJudged(KubernetesClient client, Pod judged) {
+  static boolean deleteJudged(KubernetesClient client, Pod judged, Long gracePeriodSeconds) {
     String namespace = judged.getMetadata().getNamespace();
     String name = judged.getMetadata().getName();
     DeleteOptions options = new DeleteOptionsBuilder()
@@ -45,7 +42,7 @@ final class PodDeletion {
             .withUid(judged.getMetadata().getUid())
             .withResourceVersion(judged.getMetadata().getResourceVersion())
         .endPreconditions()
-        .withGracePeriodSeconds(PullFailure.blocksPodThatNeverRan(judged) ? 0L : null)
+        .withGracePeriodSeconds(gracePeriodSeconds)
         .build();
     HttpRequest request = client.getHttpClient().newHttpRequestBuilder()
         .uri(client.getMasterUrl().toString().replaceAll("/$", "") + "/api/v1/namespaces/" + namespace + "/pods/" + name)

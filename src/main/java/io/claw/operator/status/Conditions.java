@@ -41,9 +41,7 @@ final class Conditions {
         .map(c -> isTime(c.lastTransitionTime()) ? c : c.withLastTransitionTime(null))
         .toList();
     return conditions.equals(stored.conditions()) ? stored
-        : new ClawInstanceStatus(stored.phase(), stored.message(), stored.pullPolicy(), stored.pullPolicySource(),
-            stored.image(), stored.imageID(), stored.pullFailureReason(), stored.podName(),
-            stored.observedGeneration(), conditions);
+        : stored.toBuilder().conditions(conditions).build();
   }
 
   static ClawCondition withTransitionTime(ClawCondition next, List<ClawCondition> previous, Instant now) {

@@ -1,7 +1,7 @@
 package io.claw.operator.status;
 
 import io.claw.operator.api.ClawInstance;
-import io.claw.operator.reconciler.EffectivePullPolicy;
+import io.claw.operator.pod.EffectivePullPolicy;
 import io.fabric8.kubernetes.api.model.Pod;
 
 /**

@@ -6,6 +6,8 @@ public enum PodState {
   PRESENT,
   /** The Pod is being deleted so that one with new immutable fields can take its place. */
   REPLACING,
+  /** The Pod ended, as the ones before it did; it is replaced once the back-off has passed. */
+  ENDED_BACKING_OFF,
   /** A Pod with the instance's name exists but belongs to someone else. */
   NAME_CONFLICT,
   /** Neither spec.image nor the operator's default image is set, so no Pod can be built. */

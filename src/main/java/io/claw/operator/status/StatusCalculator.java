@@ -1,6 +1,9 @@
 package io.claw.operator.status;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -10,6 +13,7 @@ import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.api.Phase;
+import io.claw.operator.api.Reasons;
 import io.claw.operator.config.ClawOperatorConfig;
 import io.claw.operator.pod.ClawPod;
 import io.fabric8.kubernetes.api.model.ContainerState;
@@ -20,10 +24,6 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 /** Builds an instance's status from what was observed; pure, so that it is easy to test. */
 public final class StatusCalculator {
 
-  /** ImagePullFailed reasons while False: the image was pulled, or a failure ended without a pull yet. */
-  public static final String IMAGE_PULLED = "ImagePulled";
-  public static final String AWAITING_PULL = "AwaitingPull";
-
   /** Waiting reasons of a container that is simply on its way up. */
   private static final Set<String> STARTING_REASONS = Set.of("ContainerCreating", "PodInitializing");
 
@@ -33,7 +33,7 @@ public final class StatusCalculator {
   public static ClawInstanceStatus compute(Observation observed, Instant now) {
     ClawInstanceStatus previous = Conditions.usable(observed.instance().getStatus());
     Long generation = observed.instance().getMetadata().getGeneration();
-    Assessment verdict = withMissingSecrets(assess(observed, previous), observed);
+    Assessment verdict = withMissingSecrets(assess(observed, previous, now), observed);
 
     ClawCondition ready = new ClawCondition(ClawCondition.READY,
         verdict.ready() ? ClawCondition.TRUE : ClawCondition.FALSE,
@@ -46,17 +46,19 @@ public final class StatusCalculator {
         .toList();
 
     String podName = observed.podState() == PodState.NO_IMAGE ? null : ClawPod.podName(observed.instance());
-    return new ClawInstanceStatus(
-        verdict.phase(),
-        verdict.message(),
-        observed.pullPolicy().policy(),
-        observed.pullPolicy().source(),
-        observed.image(),
-        verdict.imageID(),
-        verdict.pullFailure() == null ? null : verdict.pullFailure().reason(),
-        podName,
-        generation,
-        conditions);
+    return ClawInstanceStatus.builder()
+        .phase(verdict.phase())
+        .message(verdict.message())
+        .pullPolicy(observed.pullPolicy().policy())
+        .pullPolicySource(observed.pullPolicy().source())
+        .image(observed.image())
+        .imageID(verdict.imageID())
+        .pullFailureReason(verdict.pullFailure() == null ? null : verdict.pullFailure().reason())
+        .podName(podName)
+        .observedGeneration(generation)
+        .conditions(conditions)
+        .endedPods(observed.pod() == null ? null : PodEnding.endedPods(observed.pod(), now))
+        .build();
   }
 
   /**
@@ -68,16 +70,17 @@ public final class StatusCalculator {
     Long generation = instance.getMetadata().getGeneration();
     List<ClawCondition> previousConditions = previous == null ? null : previous.conditions();
     ClawCondition ready = Conditions.withTransitionTime(
-        new ClawCondition(ClawCondition.READY, ClawCondition.FALSE, "ReconcileError", message, null, generation),
+        new ClawCondition(ClawCondition.READY, ClawCondition.FALSE, Reasons.RECONCILE_ERROR, message, null, generation),
         previousConditions, now);
     List<ClawCondition> conditions = previous == null ? List.of(ready)
         : Stream.concat(Stream.of(ready),
             previous.conditions().stream().filter(c -> !ClawCondition.READY.equals(c.type()))).toList();
-    return previous == null
-        ? new ClawInstanceStatus(Phase.Failed, message, null, null, null, null, null, null, generation, conditions)
-        : new ClawInstanceStatus(Phase.Failed, message, previous.pullPolicy(), previous.pullPolicySource(),
-            previous.image(), previous.imageID(), previous.pullFailureReason(), previous.podName(), generation,
-            conditions);
+    return (previous == null ? ClawInstanceStatus.builder() : previous.toBuilder())
+        .phase(Phase.Failed)
+        .message(message)
+        .observedGeneration(generation)
+        .conditions(conditions)
+        .build();
   }
 
   /** A missing pull secret is the likely cause of whatever keeps the instance from running: say so. */
@@ -98,12 +101,12 @@ public final class StatusCalculator {
   private static Optional<ClawCondition> pullSecretsCondition(Observation observed, Long generation) {
     return Optional.ofNullable(switch (observed.pullSecrets().result()) {
       case NOT_CHECKED -> null;
-      case FOUND -> new ClawCondition(ClawCondition.PULL_SECRETS_FOUND, ClawCondition.TRUE, "Found",
+      case FOUND -> new ClawCondition(ClawCondition.PULL_SECRETS_FOUND, ClawCondition.TRUE, Reasons.SECRETS_FOUND,
           "Every Secret in spec.imagePullSecrets exists", null, generation);
-      case MISSING -> new ClawCondition(ClawCondition.PULL_SECRETS_FOUND, ClawCondition.FALSE, "SecretNotFound",
+      case MISSING -> new ClawCondition(ClawCondition.PULL_SECRETS_FOUND, ClawCondition.FALSE, Reasons.SECRET_NOT_FOUND,
           missingSecretsMessage(observed) + "; the kubelet pulls without them, which a private registry refuses",
           null, generation);
-      case FORBIDDEN -> new ClawCondition(ClawCondition.PULL_SECRETS_FOUND, ClawCondition.UNKNOWN, "Forbidden",
+      case FORBIDDEN -> new ClawCondition(ClawCondition.PULL_SECRETS_FOUND, ClawCondition.UNKNOWN, Reasons.SECRETS_FORBIDDEN,
           "The operator may not get Secrets in this namespace, so it cannot tell whether they exist",
           null, generation);
     });
@@ -116,38 +119,47 @@ public final class StatusCalculator {
     }
     if (verdict.imageID() != null) {
       return new ClawCondition(ClawCondition.IMAGE_PULL_FAILED, ClawCondition.FALSE,
-          IMAGE_PULLED, "The image is on the node: " + verdict.imageID(), null, generation);
+          Reasons.IMAGE_PULLED, "The image is on the node: " + verdict.imageID(), null, generation);
     }
-    if (pullUnresolved(previous)) {
+    if (Reasons.pullUnresolved(previous)) {
       // The failing Pod was replaced, or its image or policy changed: that ends the failure
       // report, not the failure. Only a pull that succeeds (ImagePulled) means it recovered.
       return new ClawCondition(ClawCondition.IMAGE_PULL_FAILED, ClawCondition.FALSE,
-          AWAITING_PULL, "No pull failure reported since the last one; no pull has succeeded yet", null, generation);
+          Reasons.AWAITING_PULL, "No pull failure reported since the last one; no pull has succeeded yet", null, generation);
     }
     return new ClawCondition(ClawCondition.IMAGE_PULL_FAILED, ClawCondition.FALSE,
-        "NoPullFailure", "No image pull failure reported", null, generation);
+        Reasons.NO_PULL_FAILURE, "No image pull failure reported", null, generation);
   }
 
-  /** The status reports a pull failure, or one that ended without a pull succeeding since. */
-  public static boolean pullUnresolved(ClawInstanceStatus status) {
-    return status != null && status.condition(ClawCondition.IMAGE_PULL_FAILED)
-        .filter(c -> c.isTrue() || AWAITING_PULL.equals(c.reason())).isPresent();
-  }
-
-  private static Assessment assess(Observation observed, ClawInstanceStatus previous) {
+  private static Assessment assess(Observation observed, ClawInstanceStatus previous, Instant now) {
     String podName = ClawPod.podName(observed.instance());
+    Optional<PodEnding> ended = observed.pod() == null ? Optional.empty() : PodEnding.of(observed.pod());
     return switch (observed.podState()) {
-      case NO_IMAGE -> Assessment.notReady(Phase.Failed, "NoImage",
+      case NO_IMAGE -> Assessment.notReady(Phase.Failed, Reasons.NO_IMAGE,
           "spec.image is not set and the operator has no default image ("
               + ClawOperatorConfig.DEFAULT_IMAGE + "); set one of them");
-      case NAME_CONFLICT -> Assessment.notReady(Phase.Failed, "PodNameConflict",
+      case NAME_CONFLICT -> Assessment.notReady(Phase.Failed, Reasons.POD_NAME_CONFLICT,
           "A Pod named " + podName + " already exists and is not managed by this ClawInstance; "
               + "delete or rename that Pod");
-      case REPLACING -> Assessment.notReady(Phase.Pending, "PodReplacing",
-          "Replacing Pod " + podName + ": its pull policy, pull secrets, env, resources or port changed, "
-              + "which a running Pod cannot take");
+      case REPLACING -> ended
+          .map(ending -> Assessment.notReady(Phase.Pending, Reasons.POD_ENDED,
+              "Replacing Pod " + podName + ", " + ending.description()))
+          .orElseGet(() -> Assessment.notReady(Phase.Pending, Reasons.POD_REPLACING,
+              "Replacing Pod " + podName + ": its pull policy, pull secrets, env, resources or port changed, "
+                  + "which a running Pod cannot take"));
+      case ENDED_BACKING_OFF -> backingOff(observed.pod(), ended.orElseThrow(), podName, now);
       case PRESENT -> assessPod(observed, previous, podName);
     };
+  }
+
+  private static Assessment backingOff(Pod pod, PodEnding ending, String podName, Instant now) {
+    int inARow = PodEnding.endedInARow(pod, now);
+    Duration backOff = PodEnding.backOff(inARow);
+    Instant replaceAt = PodEnding.created(pod).plus(backOff);
+    return Assessment.notReady(Phase.Failed, Reasons.POD_ENDED_BACK_OFF,
+        "Pod " + podName + " ended, " + ending.description() + (ending.description().endsWith(".") ? " " : ". ")
+            + inARow + " Pods in a row have ended, so the next is created after a back-off of " + backOff.toSeconds()
+            + " s, at " + DateTimeFormatter.ISO_INSTANT.format(replaceAt.truncatedTo(ChronoUnit.SECONDS)));
   }
 
   private static Assessment assessPod(Observation observed, ClawInstanceStatus previous, String podName) {
@@ -166,11 +178,6 @@ public final class StatusCalculator {
           f, null);
     }
 
-    String podPhase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-    if ("Failed".equals(podPhase) || "Succeeded".equals(podPhase)) {
-      return new Assessment(Phase.Failed, false, firstNonBlank(pod.getStatus().getReason(), "Pod" + podPhase),
-          firstNonBlank(pod.getStatus().getMessage(), "Pod " + podName + " is " + podPhase), null, imageID);
-    }
     ContainerState state = app.map(ContainerStatus::getState).orElse(null);
     if (state == null) {
       return notStarted(pod, podName);
@@ -178,8 +185,8 @@ public final class StatusCalculator {
     if (state.getRunning() != null) {
       boolean ready = podCondition(pod, "Ready").map(c -> "True".equals(c.getStatus())).orElse(false);
       return ready
-          ? new Assessment(Phase.Running, true, "PodReady", "Pod " + podName + " is running and ready", null, imageID)
-          : new Assessment(Phase.Running, false, "ContainersNotReady", "Pod " + podName + " is running but not ready",
+          ? new Assessment(Phase.Running, true, Reasons.POD_READY, "Pod " + podName + " is running and ready", null, imageID)
+          : new Assessment(Phase.Running, false, Reasons.CONTAINERS_NOT_READY, "Pod " + podName + " is running but not ready",
               null, imageID);
     }
     if (state.getTerminated() != null) {
@@ -191,7 +198,7 @@ public final class StatusCalculator {
     String reason = state.getWaiting() == null ? null : state.getWaiting().getReason();
     String message = state.getWaiting() == null ? null : state.getWaiting().getMessage();
     if (reason == null || STARTING_REASONS.contains(reason)) {
-      return new Assessment(Phase.Pending, false, firstNonBlank(reason, "ContainerCreating"),
+      return new Assessment(Phase.Pending, false, firstNonBlank(reason, Reasons.CONTAINER_CREATING),
           firstNonBlank(message, "Pod " + podName + ": the app container is starting"), null, imageID);
     }
     return new Assessment(Phase.Failed, false, reason, firstNonBlank(message, "The app container is waiting: " + reason),
@@ -201,14 +208,14 @@ public final class StatusCalculator {
   private static Assessment notStarted(Pod pod, String podName) {
     boolean scheduled = pod.getSpec().getNodeName() != null && !pod.getSpec().getNodeName().isEmpty();
     if (scheduled) {
-      return Assessment.notReady(Phase.Pending, "ContainerCreating",
+      return Assessment.notReady(Phase.Pending, Reasons.CONTAINER_CREATING,
           "Pod " + podName + " is on node " + pod.getSpec().getNodeName() + "; waiting for the kubelet to start it");
     }
     String why = podCondition(pod, "PodScheduled")
         .filter(c -> "False".equals(c.getStatus()) && c.getMessage() != null)
         .map(PodCondition::getMessage)
         .orElse("no scheduler or kubelet has picked it up yet");
-    return Assessment.notReady(Phase.Pending, "PodNotScheduled",
+    return Assessment.notReady(Phase.Pending, Reasons.POD_NOT_SCHEDULED,
         "Pod " + podName + " is not scheduled to a node: " + why);
   }
 

@@ -40,7 +40,7 @@ import io.claw.operator.testing.Command;
 import io.claw.operator.testing.Fixtures;
 import io.claw.operator.testing.OperatorProcess;
 import io.claw.operator.testing.RealNode;
-import io.claw.operator.status.StatusCalculator;
+import io.claw.operator.api.Reasons;
 import io.claw.operator.testing.RealNode.Registry;
 import io.claw.operator.testing.Seen;
 import io.claw.operator.testing.Stats;
@@ -149,7 +149,7 @@ class RealNodeIT {
       ClawInstanceStatus recovered = awaitStatus(ns, "always", s -> s.phase() == Phase.Running);
       report.add("air-gapped: policy fix to Running in " + millisSince(fixed) + " ms");
       assertTrue(recovered.imageID().endsWith(digest), recovered.imageID());
-      assertEquals(StatusCalculator.IMAGE_PULLED, pullCondition(recovered).reason());
+      assertEquals(Reasons.IMAGE_PULLED, pullCondition(recovered).reason());
       assertOneRecoveredEventAfterThePull(ns, "always");
     });
   }

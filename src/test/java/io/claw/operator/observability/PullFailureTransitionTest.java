@@ -9,19 +9,20 @@ import org.junit.jupiter.api.Test;
 import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.api.Phase;
-import io.claw.operator.status.StatusCalculator;
+import io.claw.operator.api.Reasons;
 
 class PullFailureTransitionTest {
 
   private static ClawInstanceStatus pull(String status, String reason) {
-    return new ClawInstanceStatus(Phase.Pending, "", null, null, "app:1", null, null, "app", 1L,
-        List.of(new ClawCondition(ClawCondition.IMAGE_PULL_FAILED, status, reason, "", null, 1L)));
+    return ClawInstanceStatus.builder().phase(Phase.Pending).message("").image("app:1").podName("app")
+        .observedGeneration(1L)
+        .conditions(List.of(new ClawCondition(ClawCondition.IMAGE_PULL_FAILED, status, reason, "", null, 1L))).build();
   }
 
   private static final ClawInstanceStatus FAILING = pull(ClawCondition.TRUE, "ErrImagePull");
   private static final ClawInstanceStatus BACKING_OFF = pull(ClawCondition.TRUE, "ImagePullBackOff");
-  private static final ClawInstanceStatus AWAITING = pull(ClawCondition.FALSE, StatusCalculator.AWAITING_PULL);
-  private static final ClawInstanceStatus PULLED = pull(ClawCondition.FALSE, StatusCalculator.IMAGE_PULLED);
+  private static final ClawInstanceStatus AWAITING = pull(ClawCondition.FALSE, Reasons.AWAITING_PULL);
+  private static final ClawInstanceStatus PULLED = pull(ClawCondition.FALSE, Reasons.IMAGE_PULLED);
   private static final ClawInstanceStatus NEVER_FAILED = pull(ClawCondition.FALSE, "NoPullFailure");
 
   @Test

@@ -61,8 +61,8 @@ class ConflictingWritesTest {
     ClawInstanceStatus original = awaitStatus(client, ns, "app", s -> s.pullPolicy() != null);
 
     client.resources(ClawInstance.class).inNamespace(ns).withName("app").editStatus(ci -> {
-      ci.setStatus(new ClawInstanceStatus(Phase.Running, "all good", PullPolicy.NEVER, original.pullPolicySource(),
-          "evil:1", null, null, original.podName(), original.observedGeneration(), original.conditions()));
+      ci.setStatus(original.toBuilder().phase(Phase.Running).message("all good").pullPolicy(PullPolicy.NEVER)
+          .image("evil:1").imageID(null).pullFailureReason(null).build());
       return ci;
     });
 

@@ -17,9 +17,10 @@ class PullSecretCheckTest {
   private static final Instant MISSING_SINCE = Instant.parse("2026-12-01T10:00:00Z");
 
   private static ClawInstanceStatus missing() {
-    return new ClawInstanceStatus(Phase.ImagePullFailed, "", null, null, "app:1", null, "ErrImagePull", "app", 1L,
-        List.of(new ClawCondition(ClawCondition.PULL_SECRETS_FOUND, ClawCondition.FALSE, "SecretNotFound", "",
-            MISSING_SINCE.toString(), 1L)));
+    return ClawInstanceStatus.builder().phase(Phase.ImagePullFailed).message("").image("app:1")
+        .pullFailureReason("ErrImagePull").podName("app").observedGeneration(1L)
+        .conditions(List.of(new ClawCondition(ClawCondition.PULL_SECRETS_FOUND, ClawCondition.FALSE, "SecretNotFound", "",
+            MISSING_SINCE.toString(), 1L))).build();
   }
 
   @Test

@@ -14,8 +14,9 @@ import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.api.Phase;
 import io.claw.operator.api.PullPolicy;
+import io.claw.operator.api.Reasons;
 import io.claw.operator.pod.ClawPod;
-import io.claw.operator.reconciler.EffectivePullPolicy;
+import io.claw.operator.pod.EffectivePullPolicy;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -148,25 +149,25 @@ class StatusCalculatorTest {
     ClawInstanceStatus replacing = StatusCalculator.compute(new Observation(instance, POLICY, "nginx:1.27", PodState.REPLACING, pod()), T1);
     instance.setStatus(replacing);
     assertEquals(ClawCondition.FALSE, pullCondition(replacing).status());
-    assertEquals(StatusCalculator.AWAITING_PULL, pullCondition(replacing).reason());
+    assertEquals(Reasons.AWAITING_PULL, pullCondition(replacing).reason());
     assertNull(replacing.pullFailureReason());
 
     ClawInstanceStatus creating = observe(pod(), "nginx:1.27", T1);
-    assertEquals(StatusCalculator.AWAITING_PULL, pullCondition(creating).reason(), "kept until a pull succeeds");
+    assertEquals(Reasons.AWAITING_PULL, pullCondition(creating).reason(), "kept until a pull succeeds");
     Pod running = new PodBuilder(pod()).editStatus().withContainerStatuses(new ContainerStatusBuilder().withName("claw")
         .withImageID("docker.io/library/nginx@sha256:abc").withNewState().withNewRunning().endRunning().endState()
         .build()).endStatus().build();
-    assertEquals(StatusCalculator.IMAGE_PULLED, pullCondition(observe(running, "nginx:1.27", T1)).reason());
+    assertEquals(Reasons.IMAGE_PULLED, pullCondition(observe(running, "nginx:1.27", T1)).reason());
   }
 
   @Test
   void aStoredStatusWithOddConditionsIsRebuiltNotTrusted() {
-    instance.setStatus(new ClawInstanceStatus(Phase.Running, "edited", null, null, null, null, null, null, 1L,
-        java.util.Arrays.asList(
+    instance.setStatus(ClawInstanceStatus.builder().phase(Phase.Running).message("edited").observedGeneration(1L)
+        .conditions(java.util.Arrays.asList(
             new ClawCondition(null, null, "HandEdited", null, null, null),
             new ClawCondition("HandEdited", ClawCondition.TRUE, null, null, null, null),
             new ClawCondition(ClawCondition.READY, ClawCondition.FALSE, null, null, "yesterday", null),
-            new ClawCondition(ClawCondition.READY, ClawCondition.TRUE, null, null, "2020-01-01T00:00:00Z", null))));
+            new ClawCondition(ClawCondition.READY, ClawCondition.TRUE, null, null, "2020-01-01T00:00:00Z", null))).build());
     ClawInstanceStatus status = observe(pod(), "nginx:1.27", T0);
     assertEquals(List.of(ClawCondition.READY, ClawCondition.IMAGE_PULL_FAILED),
         status.conditions().stream().map(ClawCondition::type).toList());
@@ -174,7 +175,7 @@ class StatusCalculatorTest {
         "a time that is no time is not kept");
     assertEquals(Phase.Pending, status.phase());
 
-    instance.setStatus(new ClawInstanceStatus(Phase.Running, "edited", null, null, null, null, null, null, 1L, null));
+    instance.setStatus(ClawInstanceStatus.builder().phase(Phase.Running).message("edited").observedGeneration(1L).build());
     assertEquals("ReconcileError", StatusCalculator.reconcileFailed(instance, "boom", T1)
         .condition(ClawCondition.READY).orElseThrow().reason());
   }
@@ -236,5 +237,46 @@ class StatusCalculatorTest {
     ClawInstanceStatus failed = StatusCalculator.reconcileFailed(instance, "Reconcile failed: boom", T1);
     assertEquals("SecretNotFound", failed.condition(ClawCondition.PULL_SECRETS_FOUND).orElseThrow().reason());
     assertEquals("ReconcileError", failed.condition(ClawCondition.READY).orElseThrow().reason());
+  }
+
+  private Pod evicted(Instant created, int endedBefore) {
+    return new PodBuilder(pod()).editMetadata().withCreationTimestamp(created.toString())
+        .addToAnnotations(io.claw.operator.pod.Labels.ENDED_PODS, String.valueOf(endedBefore)).endMetadata()
+        .editStatus().withPhase("Failed").withReason("Evicted").withMessage("The node was low on resource: memory. ")
+        .endStatus().build();
+  }
+
+  @Test
+  void anEndedPodBeingReplacedSaysHowItEnded() {
+    ClawInstanceStatus status = StatusCalculator.compute(
+        new Observation(instance, POLICY, "nginx:1.27", PodState.REPLACING, evicted(T0.minusSeconds(30), 0)), T0);
+    assertEquals(Phase.Pending, status.phase());
+    ClawCondition ready = status.condition(ClawCondition.READY).orElseThrow();
+    assertEquals(Reasons.POD_ENDED, ready.reason());
+    assertEquals("Replacing Pod web, evicted by the node: The node was low on resource: memory.", status.message());
+    assertEquals(1, status.endedPods());
+  }
+
+  @Test
+  void podsThatKeepEndingAreReplacedAfterABackOffTheStatusStates() {
+    ClawInstanceStatus status = StatusCalculator.compute(new Observation(instance, POLICY, "nginx:1.27",
+        PodState.ENDED_BACKING_OFF, evicted(T0.minusSeconds(5), 3)), T0);
+    assertEquals(Phase.Failed, status.phase());
+    assertEquals(Reasons.POD_ENDED_BACK_OFF, status.condition(ClawCondition.READY).orElseThrow().reason());
+    assertEquals("Pod web ended, evicted by the node: The node was low on resource: memory. 4 Pods in a row have "
+        + "ended, so the next is created after a back-off of 40 s, at 2026-11-24T10:00:35Z", status.message());
+    assertEquals(4, status.endedPods());
+    instance.setStatus(status);
+    assertEquals(status, StatusCalculator.compute(new Observation(instance, POLICY, "nginx:1.27",
+        PodState.ENDED_BACKING_OFF, evicted(T0.minusSeconds(5), 3)), T0.plusSeconds(7)),
+        "the same on every pass while it waits: nothing to write");
+  }
+
+  @Test
+  void theCountOfEndedPodsStaysUntilAPodHasRunTenMinutes() {
+    Pod replacement = new PodBuilder(pod()).editMetadata().withCreationTimestamp(T0.toString())
+        .addToAnnotations(io.claw.operator.pod.Labels.ENDED_PODS, "2").endMetadata().build();
+    assertEquals(2, observe(replacement, "nginx:1.27", T0.plusSeconds(60)).endedPods());
+    assertNull(observe(replacement, "nginx:1.27", T0.plus(PodEnding.STREAK_RESET)).endedPods());
   }
 }

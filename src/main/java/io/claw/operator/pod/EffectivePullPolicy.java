@@ -1,4 +1,4 @@
-package io.claw.operator.reconciler;
+package io.claw.operator.pod;
 
 import io.claw.operator.api.PullPolicy;
 import io.claw.operator.api.PullPolicySource;

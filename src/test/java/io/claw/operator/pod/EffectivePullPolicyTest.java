@@ -1,4 +1,4 @@
-package io.claw.operator.reconciler;
+package io.claw.operator.pod;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

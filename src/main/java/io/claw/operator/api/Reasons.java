@@ -1,0 +1,51 @@
+package io.claw.operator.api;
+
+/**
+ * The operator's reason vocabulary, in one place: the reasons of its conditions and Events.
+ * Pull-failure reasons are the kubelet's own and are passed through as it writes them.
+ */
+public final class Reasons {
+
+  // Ready
+  public static final String POD_READY = "PodReady";
+  public static final String CONTAINERS_NOT_READY = "ContainersNotReady";
+  public static final String CONTAINER_CREATING = "ContainerCreating";
+  public static final String POD_NOT_SCHEDULED = "PodNotScheduled";
+  public static final String POD_REPLACING = "PodReplacing";
+  /** The Pod ended (evicted, refused by its node, its node shut down) and is being replaced. */
+  public static final String POD_ENDED = "PodEnded";
+  /** Pods keep ending; the next one is created after a back-off. */
+  public static final String POD_ENDED_BACK_OFF = "PodEndedBackOff";
+  public static final String POD_NAME_CONFLICT = "PodNameConflict";
+  public static final String NO_IMAGE = "NoImage";
+  /** The API server refused a change (quota, admission, validation); the message is its answer. */
+  public static final String RECONCILE_ERROR = "ReconcileError";
+
+  // ImagePullFailed, while False
+  /** The image was pulled: the container has an image ID. */
+  public static final String IMAGE_PULLED = "ImagePulled";
+  /** A failure ended without a pull (the Pod was replaced, the image or policy changed): no pull has succeeded yet. */
+  public static final String AWAITING_PULL = "AwaitingPull";
+  public static final String NO_PULL_FAILURE = "NoPullFailure";
+
+  // PullSecretsFound
+  public static final String SECRETS_FOUND = "Found";
+  public static final String SECRET_NOT_FOUND = "SecretNotFound";
+  public static final String SECRETS_FORBIDDEN = "Forbidden";
+
+  // Events only
+  public static final String IMAGE_PULL_RECOVERED = "ImagePullRecovered";
+  /** A Pod that ended was replaced by a new one. */
+  public static final String POD_REPLACED = "PodReplaced";
+  /** The API server refused the Pod; Warning, once per change of its answer. */
+  public static final String POD_REFUSED = "PodRefused";
+
+  private Reasons() {
+  }
+
+  /** The status reports a pull failure, or one that ended without a pull succeeding since. */
+  public static boolean pullUnresolved(ClawInstanceStatus status) {
+    return status != null && status.condition(ClawCondition.IMAGE_PULL_FAILED)
+        .filter(c -> c.isTrue() || AWAITING_PULL.equals(c.reason())).isPresent();
+  }
+}

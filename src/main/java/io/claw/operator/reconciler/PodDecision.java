@@ -1,0 +1,116 @@
+package io.claw.operator.reconciler;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+import io.claw.operator.api.ClawInstance;
+import io.claw.operator.pod.ClawPod;
+import io.claw.operator.status.PodEnding;
+import io.claw.operator.status.PullFailure;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+
+/**
+ * What to do about the instance's Pod, decided from what was observed alone: no I/O, so that
+ * every path has a unit test. {@link ClawInstanceReconciler} carries the decision out.
+ */
+sealed interface PodDecision {
+
+  /** No Pod of the instance's name in the cache: create the desired one. */
+  record Create() implements PodDecision {
+  }
+
+  /** The Pod is being deleted; its deletion event brings the next reconcile, which creates the new one. */
+  record AwaitDeletion(Pod pod) implements PodDecision {
+  }
+
+  /**
+   * Delete the Pod (with its uid and resourceVersion as preconditions) so that a new one can
+   * take the name. A grace period of 0 for a Pod in which no app runs or can run.
+   *
+   * @param endedInARow for a Pod that ended, how many Pods in a row have ended with it; 0 otherwise
+   */
+  record Replace(Pod pod, Why why, Long gracePeriodSeconds, PodEnding ending, int endedInARow)
+      implements PodDecision {
+  }
+
+  /** The Pod ended, like the ones before it, too soon after the last replacement: replace it later. */
+  record BackOff(Pod pod, PodEnding ending, int endedInARow, Duration remaining) implements PodDecision {
+  }
+
+  /** Only the image changed: the one container field a live Pod takes in place. */
+  record PatchImage(Pod pod) implements PodDecision {
+  }
+
+  /** The Pod is built from the current inputs. */
+  record Keep(Pod pod) implements PodDecision {
+  }
+
+  enum Why {
+    /** Ours by label but not by owner: left over from a deleted instance of the same name. */
+    ORPHANED,
+    /** It ended (evicted, refused by the node, its node shut down): no container runs in it again. */
+    ENDED,
+    /** A missing pull secret exists now; the kubelet would wait out its pull back-off (up to 5 min) first. */
+    SECRETS_APPEARED,
+    /** Fields a live Pod cannot change differ from the desired ones. */
+    SPEC_CHANGED
+  }
+
+  /**
+   * @param live the cached Pod of the instance's name, if any
+   * @param secretsAppeared the status said a pull secret was missing, and now every one exists
+   */
+  static PodDecision decide(ClawInstance instance, Optional<Pod> live, Pod desired, boolean secretsAppeared,
+      Instant now) {
+    if (live.isEmpty()) {
+      return new Create();
+    }
+    Pod pod = live.get();
+    if (pod.getMetadata().getDeletionTimestamp() != null) {
+      return new AwaitDeletion(pod);
+    }
+    if (!isControlledBy(pod, instance)) {
+      return replace(pod, Why.ORPHANED);
+    }
+    Optional<PodEnding> ending = PodEnding.of(pod);
+    if (ending.isPresent()) {
+      Instant created = PodEnding.created(pod);
+      int inARow = PodEnding.endedInARow(pod, now);
+      Duration wait = created == null ? Duration.ZERO
+          : Duration.between(now, created.plus(PodEnding.backOff(inARow)));
+      return wait.isNegative() || wait.isZero()
+          ? new Replace(pod, Why.ENDED, 0L, ending.get(), inARow)
+          : new BackOff(pod, ending.get(), inARow, wait);
+    }
+    if (secretsAppeared && PullFailure.of(pod).isPresent()) {
+      return replace(pod, Why.SECRETS_APPEARED);
+    }
+    if (ClawPod.needsRecreate(pod, desired)) {
+      return replace(pod, Why.SPEC_CHANGED);
+    }
+    if (ClawPod.needsImageUpdate(pod, desired)) {
+      return new PatchImage(pod);
+    }
+    return new Keep(pod);
+  }
+
+  /**
+   * A Pod whose containers never started and cannot start (its image does not pull) has no app
+   * to stop gracefully, so it goes at once and its replacement need not wait for the kubelet's
+   * graceful delete. Any other Pod is stopped gracefully, so that two never run side by side.
+   */
+  private static Replace replace(Pod pod, Why why) {
+    return new Replace(pod, why, PullFailure.blocksPodThatNeverRan(pod) ? 0L : null, null, 0);
+  }
+
+  static boolean isControlledBy(HasMetadata owned, ClawInstance owner) {
+    return owned.getMetadata().getOwnerReferences().stream()
+        .filter(ref -> Boolean.TRUE.equals(ref.getController()))
+        .map(OwnerReference::getUid)
+        .anyMatch(uid -> Objects.equals(uid, owner.getMetadata().getUid()));
+  }
+}

@@ -1,0 +1,45 @@
+package io.claw.operator.reconciler;
+
+import java.util.Optional;
+
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/**
+ * An answer of the API server to a write of the Pod that no retry within seconds will change:
+ * the namespace is going away, or a rule refuses the Pod (quota, admission, validation, RBAC)
+ * until someone changes the rule. Everything else (a lost connection, 429, a 5xx) is left to
+ * JOSDK's retry.
+ *
+ * @param namespaceGone the namespace is being deleted or is gone: nothing can be created there again
+ * @param answer the API server's own message, e.g. {@code pods "web" is forbidden: exceeded quota: ...}
+ */
+record Refusal(boolean namespaceGone, int code, String answer) {
+
+  /** The NamespaceLifecycle admission plugin's cause (k8s.io/api core/v1 NamespaceTerminatingCause). */
+  static final String NAMESPACE_TERMINATING_CAUSE = "NamespaceTerminating";
+
+  static Optional<Refusal> of(KubernetesClientException e) {
+    Status status = e.getStatus();
+    String answer = status != null && status.getMessage() != null ? status.getMessage() : e.getMessage();
+    boolean terminating = e.getCode() == 403 && (hasCause(status, NAMESPACE_TERMINATING_CAUSE)
+        || answer.contains("because it is being terminated"));
+    boolean namespaceMissing = e.getCode() == 404 && status != null && status.getDetails() != null
+        && "namespaces".equals(status.getDetails().getKind());
+    if (terminating || namespaceMissing) {
+      return Optional.of(new Refusal(true, e.getCode(), answer));
+    }
+    return switch (e.getCode()) {
+      case 400, 403, 422 -> Optional.of(new Refusal(false, e.getCode(), answer));
+      // a webhook that refused to answer: the Pod is refused until the webhook is back
+      case 500 -> answer.contains("failed calling webhook") ? Optional.of(new Refusal(false, 500, answer))
+          : Optional.empty();
+      default -> Optional.empty();
+    };
+  }
+
+  private static boolean hasCause(Status status, String type) {
+    return status != null && status.getDetails() != null && status.getDetails().getCauses() != null
+        && status.getDetails().getCauses().stream().anyMatch(c -> type.equals(c.getReason()));
+  }
+}

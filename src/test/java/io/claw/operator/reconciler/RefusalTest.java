@@ -1,0 +1,61 @@
+package io.claw.operator.reconciler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/**
+ * The API server's answers, as kube-apiserver 1.20 writes them (the NamespaceLifecycle and
+ * ResourceQuota admission plugins, Pod validation); SelfHealingTest provokes each for real.
+ */
+class RefusalTest {
+
+  private static KubernetesClientException answer(int code, String reason, String message, String kind,
+      String causeReason) {
+    StatusBuilder status = new StatusBuilder().withCode(code).withReason(reason).withMessage(message)
+        .withNewDetails().withKind(kind).endDetails();
+    if (causeReason != null) {
+      status.editDetails().addNewCause().withReason(causeReason).withMessage("namespace gone is being terminated")
+          .withField("metadata.namespace").endCause().endDetails();
+    }
+    Status built = status.build();
+    return new KubernetesClientException(built);
+  }
+
+  @Test
+  void aNamespaceBeingDeletedIsNoRefusalToReport() {
+    Refusal terminating = Refusal.of(answer(403, "Forbidden", "pods \"web\" is forbidden: unable to create new "
+        + "content in namespace gone because it is being terminated", "pods", "NamespaceTerminating")).orElseThrow();
+    assertTrue(terminating.namespaceGone());
+    assertTrue(Refusal.of(answer(404, "NotFound", "namespaces \"gone\" not found", "namespaces", null))
+        .orElseThrow().namespaceGone());
+  }
+
+  @Test
+  void rulesThatRefuseThePodAreRefusals() {
+    Refusal quota = Refusal.of(answer(403, "Forbidden", "pods \"web\" is forbidden: exceeded quota: pods, "
+        + "requested: pods=1, used: pods=0, limited: pods=0", "pods", null)).orElseThrow();
+    assertFalse(quota.namespaceGone());
+    assertEquals("pods \"web\" is forbidden: exceeded quota: pods, requested: pods=1, used: pods=0, limited: pods=0",
+        quota.answer());
+    assertTrue(Refusal.of(answer(422, "Invalid", "Pod \"web\" is invalid: spec.containers[0].resources.requests: "
+        + "Invalid value: \"2\": must be less than or equal to cpu limit", "Pod", null)).isPresent());
+    assertTrue(Refusal.of(answer(500, "InternalError", "Internal error occurred: failed calling webhook "
+        + "\"policy.example.com\": Post \"https://policy.svc:443/validate\": dial tcp: connection refused", "", null))
+        .isPresent());
+  }
+
+  @Test
+  void transientFailuresAreLeftToTheRetry() {
+    assertTrue(Refusal.of(answer(429, "TooManyRequests", "too many requests", "", null)).isEmpty());
+    assertTrue(Refusal.of(answer(500, "InternalError", "etcdserver: request timed out", "", null)).isEmpty());
+    assertTrue(Refusal.of(answer(503, "ServiceUnavailable", "the server is shutting down", "", null)).isEmpty());
+    assertTrue(Refusal.of(new KubernetesClientException("Connection refused")).isEmpty(), "no answer at all");
+  }
+}
