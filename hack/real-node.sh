@@ -248,6 +248,8 @@ app_rootfs() {
 #!/bin/sh
 trap 'echo "stopping"; exit 0' TERM INT
 echo "claw test app $(cat /claw-version) started"
+# for the eviction test: outgrow an ephemeral-storage limit in the container's writable layer
+if [ -n "$CLAW_TEST_FILL_KB" ]; then /bin/busybox dd if=/dev/zero of=/tmp/fill bs=1024 count="$CLAW_TEST_FILL_KB" 2>/dev/null; fi
 while :; do sleep 1; done
 EOF
   chmod 0755 "$1/bin/claw-app"

@@ -23,6 +23,7 @@ import io.claw.operator.testing.Seen;
 import io.claw.operator.testing.Stats;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.helm.Chart;
+import io.claw.operator.testing.ControllerManager;
 import io.claw.operator.testing.Fixtures;
 import io.claw.operator.testing.OperatorProcess;
 import io.claw.operator.testing.TestCluster;
@@ -53,7 +54,7 @@ public final class Benchmark {
 
   private final KubernetesClient client;
   private final OperatorProcess operator;
-  private final ReplicaSetController peer;
+  private final ControllerManager peer;
   private final ExecutorService pool = Executors.newFixedThreadPool(CLIENT_THREADS);
   private final CpuTime cpu;
   private final List<String> cpuTables = new ArrayList<>();
@@ -61,7 +62,7 @@ public final class Benchmark {
   private int cachedInstances;
   private double warmHeapMiB;
 
-  private Benchmark(KubernetesClient client, OperatorProcess operator, ReplicaSetController peer) {
+  private Benchmark(KubernetesClient client, OperatorProcess operator, ControllerManager peer) {
     this.client = client;
     this.operator = operator;
     this.peer = peer;
@@ -92,7 +93,7 @@ public final class Benchmark {
     String restart;
     try (TestCluster cluster = new TestCluster("benchmark").start();
         KubernetesClient client = cluster.client();
-        ReplicaSetController peer = ReplicaSetController.start(cluster)) {
+        ControllerManager peer = ReplicaSetController.start(cluster)) {
       OperatorProcess operator = OperatorProcess.start("benchmark", operatorEnv(cluster, "operator.jfr"));
       try {
         benchmark = new Benchmark(client, operator, peer);

@@ -321,6 +321,41 @@ class RealNodeIT {
   }
 
   /** The Warning when the pull failed, then exactly one ImagePullRecovered, written after a pull succeeded. */
+  /**
+   * A real eviction: the kubelet's eviction manager evicts a Pod whose container writes more than
+   * its ephemeral-storage limit. The operator replaces it, and backs off when the next one is
+   * evicted too.
+   */
+  @Test
+  @Order(7)
+  void anAppThatOutgrowsItsEphemeralStorageIsEvictedAndReplaced() {
+    node.pushImage(Registry.OPEN, "filler:1", "f1");
+    String ns = newNamespace(client);
+    ClawInstance instance = instance(ns, "filler", Registry.OPEN.host() + "/filler:1", null);
+    instance.getSpec().setEnv(List.of(new io.fabric8.kubernetes.api.model.EnvVar("CLAW_TEST_FILL_KB", "4096", null)));
+    instance.getSpec().setResources(new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
+        .addToLimits("ephemeral-storage", new io.fabric8.kubernetes.api.model.Quantity("1Mi")).build());
+    client.resource(instance).create();
+    Pod first = slow().until(() -> client.pods().inNamespace(ns).withName("filler").get(), p -> p != null);
+
+    List<Event> replaced = slow().until(() -> events(ns, "filler", Reasons.POD_REPLACED), list -> !list.isEmpty());
+    String message = replaced.get(0).getMessage();
+    report.add("eviction: " + message);
+    assertTrue(message.startsWith("Replacing Pod filler, evicted by the node: "), message);
+    assertTrue(message.contains("ephemeral"), message);
+    Pod second = slow().until(() -> client.pods().inNamespace(ns).withName("filler").get(),
+        p -> p != null && !p.getMetadata().getUid().equals(first.getMetadata().getUid()));
+    assertEquals("1", second.getMetadata().getAnnotations().get(io.claw.operator.pod.Labels.ENDED_PODS));
+
+    // the replacement fills its layer too and is evicted within seconds of its creation
+    ClawInstanceStatus backingOff = awaitStatus(ns, "filler", s -> s.condition(ClawCondition.READY)
+        .map(c -> Reasons.POD_ENDED_BACK_OFF.equals(c.reason())).orElse(false));
+    report.add("eviction again: " + backingOff.message());
+    assertEquals(2, backingOff.endedPods());
+    assertEquals(Phase.Failed, backingOff.phase());
+    client.resource(instance).delete();
+  }
+
   private static void assertOneRecoveredEventAfterThePull(String ns, String name) {
     List<Event> recovered = slow().until(() -> events(ns, name, "ImagePullRecovered"), list -> !list.isEmpty());
     Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))

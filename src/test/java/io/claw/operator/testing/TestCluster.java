@@ -159,7 +159,8 @@ public final class TestCluster implements AutoCloseable {
     return Command.run(command, Map.of(), stdin, 60);
   }
 
-  private static void installCrds(KubernetesClient client) {
+  /** Applies the committed CRDs and waits until they are established. */
+  public static void installCrds(KubernetesClient client) {
     try (Stream<Path> files = Files.list(CRDS)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yml")).sorted().toList()) {
         try (InputStream in = Files.newInputStream(file)) {

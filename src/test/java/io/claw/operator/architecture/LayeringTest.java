@@ -1,0 +1,43 @@
+package io.claw.operator.architecture;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import org.junit.jupiter.api.Test;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+
+/**
+ * The operator's packages by role: the resource types at the bottom, the Pod and status logic
+ * above them, the reconciler on top; observability needs the resource types only.
+ */
+class LayeringTest {
+
+  private static final JavaClasses MAIN = new ClassFileImporter()
+      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+      .importPackages("io.claw.operator");
+
+  @Test
+  void noCycleBetweenPackages() {
+    slices().matching("io.claw.operator.(*)..").should().beFreeOfCycles().check(MAIN);
+  }
+
+  @Test
+  void eachLayerUsesOnlyTheOnesBelow() {
+    layeredArchitecture().consideringOnlyDependenciesInLayers()
+        .layer("api").definedBy("io.claw.operator.api..")
+        .layer("config").definedBy("io.claw.operator.config..")
+        .layer("pod").definedBy("io.claw.operator.pod..")
+        .layer("status").definedBy("io.claw.operator.status..")
+        .layer("observability").definedBy("io.claw.operator.observability..")
+        .layer("reconciler").definedBy("io.claw.operator.reconciler..")
+        .whereLayer("reconciler").mayNotBeAccessedByAnyLayer()
+        .whereLayer("observability").mayOnlyBeAccessedByLayers("reconciler")
+        .whereLayer("status").mayOnlyBeAccessedByLayers("reconciler")
+        .whereLayer("pod").mayOnlyBeAccessedByLayers("status", "reconciler")
+        .whereLayer("config").mayOnlyBeAccessedByLayers("status", "reconciler")
+        .check(MAIN);
+  }
+}
