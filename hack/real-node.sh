@@ -239,6 +239,7 @@ pause_rootfs() { install -m 0755 "$D/pause" "$1/pause"; }
 
 app_rootfs() {
   mkdir -p "$1/bin" "$1/tmp"
+  chmod 1777 "$1/tmp"
   cp /bin/busybox "$1/bin/busybox"
   local applet
   for applet in sh sleep cat ls env; do ln -sf busybox "$1/bin/$applet"; done

@@ -347,11 +347,15 @@ class RealNodeIT {
         p -> p != null && !p.getMetadata().getUid().equals(first.getMetadata().getUid()));
     assertEquals("1", second.getMetadata().getAnnotations().get(io.claw.operator.pod.Labels.ENDED_PODS));
 
-    // the replacement fills its layer too and is evicted within seconds of its creation
+    // The replacements fill their layers too. The kubelet needs 10 to 20 s to see it (its stats and
+    // its eviction manager each run every 10 s), so the second Pod outlives its 10 s back-off; a
+    // later one, with 20 s or 40 s, is evicted within its back-off and waits it out.
     ClawInstanceStatus backingOff = awaitStatus(ns, "filler", s -> s.condition(ClawCondition.READY)
         .map(c -> Reasons.POD_ENDED_BACK_OFF.equals(c.reason())).orElse(false));
     report.add("eviction again: " + backingOff.message());
-    assertEquals(2, backingOff.endedPods());
+    assertTrue(backingOff.endedPods() >= 2, backingOff.toString());
+    assertTrue(backingOff.message().contains(backingOff.endedPods() + " Pods in a row have ended"),
+        backingOff.message());
     assertEquals(Phase.Failed, backingOff.phase());
     client.resource(instance).delete();
   }
