@@ -7,8 +7,10 @@
 #   CLAW_LOCAL_REAL_NODE=true hack/run-local.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib/process-group.sh
+source hack/lib/process-group.sh
 
-bash hack/provision-kube-api-test.sh
-./mvnw -q -B package -DskipTests
-./mvnw -q -B test-compile exec:java \
+run_as_group bash hack/provision-kube-api-test.sh
+run_as_group ./mvnw -q -B package -DskipTests
+run_as_group ./mvnw -q -B test-compile exec:java \
   -Dexec.mainClass=io.claw.operator.local.LocalRun -Dexec.classpathScope=test

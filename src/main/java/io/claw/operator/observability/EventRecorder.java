@@ -1,5 +1,6 @@
 package io.claw.operator.observability;
 
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -7,15 +8,15 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.quarkus.runtime.ShutdownEvent;
 
 /**
  * Writes Events in the background, as Kubernetes' own recorders do: an Event is a courtesy, so it
@@ -27,9 +28,11 @@ public class EventRecorder {
 
   private static final Logger LOG = Logger.getLogger(EventRecorder.class);
   private static final int QUEUE_CAPACITY = 1000;
+  static final Duration DRAIN_FOR = Duration.ofSeconds(5);
 
   private final KubernetesClient client;
   private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong droppedAtStop = new AtomicLong();
   private final ExecutorService writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
       new ArrayBlockingQueue<>(QUEUE_CAPACITY), runnable -> {
         Thread thread = new Thread(runnable, "claw-event-recorder");
@@ -43,9 +46,17 @@ public class EventRecorder {
   }
 
   public void record(Event event) {
+    if (writer.isShutdown()) {
+      droppedAtStop.incrementAndGet(); // a reconcile that finished while the operator stops
+      return;
+    }
     try {
       writer.execute(() -> write(event));
     } catch (RejectedExecutionException e) {
+      if (writer.isShutdown()) {
+        droppedAtStop.incrementAndGet();
+        return;
+      }
       long count = dropped.incrementAndGet();
       if (Long.bitCount(count) == 1) { // 1st, 2nd, 4th, 8th...: a burst does not flood the log
         LOG.warnf("Dropped %d Events so far: more than %d waiting to be written", count, QUEUE_CAPACITY);
@@ -61,18 +72,39 @@ public class EventRecorder {
   private void write(Event event) {
     try {
       client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
-    } catch (KubernetesClientException e) {
+    } catch (RuntimeException e) { // KubernetesClientException, or the client closing under it
+      if (writer.isShutdown()) {
+        droppedAtStop.incrementAndGet(); // cut short by the stop
+        return;
+      }
       LOG.warnf("Could not record Event %s on %s: %s", event.getReason(), event.getInvolvedObject().getName(),
           e.getMessage());
     }
   }
 
-  /** Writes what is queued, for a few seconds at most, before the client goes away. */
-  @PreDestroy
-  void flush() throws InterruptedException {
+  /**
+   * Writes what is queued, for {@link #DRAIN_FOR} at most, when the application stops: on the
+   * shutdown event, before the Kubernetes client is closed, so that no write meets a closed
+   * client. What is not written by then is dropped, and one line says how many.
+   */
+  void onStop(@Observes ShutdownEvent stop) throws InterruptedException {
+    drain();
+  }
+
+  void drain() throws InterruptedException {
     writer.shutdown();
-    if (!writer.awaitTermination(5, TimeUnit.SECONDS)) {
-      LOG.warnf("Shutting down with %d Events not written", writer.shutdownNow().size());
+    if (!writer.awaitTermination(DRAIN_FOR.toMillis(), TimeUnit.MILLISECONDS)) {
+      droppedAtStop.addAndGet(writer.shutdownNow().size());
+      writer.awaitTermination(1, TimeUnit.SECONDS);
     }
+    long lost = droppedAtStop.get();
+    if (lost > 0) {
+      LOG.infof("Stopped with %d Events not written", lost);
+    }
+  }
+
+  /** Events not written because the operator stopped. */
+  long droppedAtStop() {
+    return droppedAtStop.get();
   }
 }

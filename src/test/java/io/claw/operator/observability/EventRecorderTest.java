@@ -43,4 +43,29 @@ class EventRecorderTest {
       assertTrue(millis < 5_000, "record() must not wait for the API server: took " + millis + " ms");
     }
   }
+
+  /**
+   * Stopping drains the queue for a bounded time; what is left is dropped and counted, and
+   * nothing recorded after the stop is written to a client that is about to close.
+   */
+  @Test
+  void stoppingDrainsForABoundedTimeAndCountsWhatIsLeft() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
+            .withMasterUrl("http://127.0.0.1:" + silent.getLocalPort())
+            .withRequestTimeout(60_000).withRequestRetryBackoffLimit(0).build()).build()) {
+      EventRecorder recorder = new EventRecorder(client);
+      for (int i = 0; i < 10; i++) {
+        recorder.record(event(i));
+      }
+      long start = System.nanoTime();
+      recorder.drain();
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertTrue(millis < EventRecorder.DRAIN_FOR.toMillis() + 2_000, "drained for " + millis + " ms");
+      recorder.record(event(10));
+      // 9 queued behind the one hanging write, which the stop cuts short, and 1 after the stop
+      assertEquals(11, recorder.droppedAtStop());
+      assertEquals(0, recorder.dropped(), "none for a full queue");
+    }
+  }
 }
