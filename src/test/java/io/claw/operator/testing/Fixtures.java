@@ -108,16 +108,22 @@ public final class Fixtures {
     });
   }
 
-  /** A 409 means someone wrote in between: run the read-and-write again, as well-behaved writers do. */
+  /**
+   * A 409 means someone wrote in between: run the read-and-write again, as well-behaved writers
+   * do, a bounded number of times, so that a writer that always wins in between fails the test
+   * instead of hanging it.
+   */
   public static <T> T retryOnConflict(java.util.function.Supplier<T> readAndWrite) {
-    while (true) {
+    for (int attempt = 1;; attempt++) {
       try {
         return readAndWrite.get();
       } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-        if (e.getCode() != 409) {
+        if (e.getCode() != 409 || attempt == CONFLICT_ATTEMPTS) {
           throw e;
         }
       }
     }
   }
+
+  private static final int CONFLICT_ATTEMPTS = 100;
 }
