@@ -22,13 +22,18 @@ class EventRecorderTest {
         .withNewInvolvedObject().withName("app").endInvolvedObject().withReason("ErrImagePull").build();
   }
 
+  /** A client of an API server that accepts connections and never answers: every write hangs. */
+  private static KubernetesClient clientOf(ServerSocket silent) {
+    return new KubernetesClientBuilder().withConfig(new ConfigBuilder()
+        .withMasterUrl("http://127.0.0.1:" + silent.getLocalPort())
+        .withRequestTimeout(60_000).withRequestRetryBackoffLimit(0).build()).build();
+  }
+
   /** An API server that accepts connections and never answers: every write hangs. */
   @Test
   void aBurstLargerThanTheQueueIsDroppedWithoutBlockingTheCaller() throws Exception {
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
-            .withMasterUrl("http://127.0.0.1:" + silent.getLocalPort())
-            .withRequestTimeout(60_000).withRequestRetryBackoffLimit(0).build()).build()) {
+        KubernetesClient client = clientOf(silent)) {
       EventRecorder recorder = new EventRecorder(client);
 
       long start = System.nanoTime();
@@ -51,9 +56,7 @@ class EventRecorderTest {
   @Test
   void stoppingDrainsForABoundedTimeAndCountsWhatIsLeft() throws Exception {
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
-            .withMasterUrl("http://127.0.0.1:" + silent.getLocalPort())
-            .withRequestTimeout(60_000).withRequestRetryBackoffLimit(0).build()).build()) {
+        KubernetesClient client = clientOf(silent)) {
       EventRecorder recorder = new EventRecorder(client);
       for (int i = 0; i < 10; i++) {
         recorder.record(event(i));
