@@ -46,15 +46,11 @@ public class EventRecorder {
   }
 
   public void record(Event event) {
-    if (writer.isShutdown()) {
-      droppedAtStop.incrementAndGet(); // a reconcile that finished while the operator stops
-      return;
-    }
     try {
       writer.execute(() -> write(event));
     } catch (RejectedExecutionException e) {
       if (writer.isShutdown()) {
-        droppedAtStop.incrementAndGet();
+        droppedAtStop.incrementAndGet(); // a reconcile that finished while the operator stops
         return;
       }
       long count = dropped.incrementAndGet();

@@ -78,10 +78,8 @@ sealed interface PodDecision {
     }
     Optional<PodEnding> ending = PodEnding.of(pod);
     if (ending.isPresent()) {
-      Instant created = PodEnding.created(pod);
       int inARow = PodEnding.endedInARow(pod, now);
-      Duration wait = created == null ? Duration.ZERO
-          : Duration.between(now, created.plus(PodEnding.backOff(inARow)));
+      Duration wait = Duration.between(now, PodEnding.replaceAt(pod, now));
       return wait.isNegative() || wait.isZero()
           ? new Replace(pod, Why.ENDED, 0L, ending.get(), inARow)
           : new BackOff(pod, ending.get(), inARow, wait);

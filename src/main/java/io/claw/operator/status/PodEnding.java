@@ -67,9 +67,18 @@ public record PodEnding(String phase, String reason, String message) {
    * than {@link #STREAK_RESET}. Derived from the Pod alone, so it is the same on every reconcile.
    */
   public static int endedInARow(Pod pod, Instant now) {
-    Instant created = created(pod);
-    boolean ranLong = created != null && !created.plus(STREAK_RESET).isAfter(now);
+    Instant streakEnds = streakEnds(pod);
+    boolean ranLong = streakEnds != null && !streakEnds.isAfter(now);
     return ranLong ? 1 : countedBefore(pod) + 1;
+  }
+
+  /**
+   * When a Pod that ended is replaced: its creation plus the back-off for the Pods that ended in a
+   * row with it; at once when its creation is unknown.
+   */
+  public static Instant replaceAt(Pod pod, Instant now) {
+    Instant created = created(pod);
+    return created == null ? now : created.plus(backOff(endedInARow(pod, now)));
   }
 
   /**
@@ -80,21 +89,25 @@ public record PodEnding(String phase, String reason, String message) {
     if (of(pod).isPresent()) {
       return endedInARow(pod, now);
     }
-    Instant created = created(pod);
+    Instant streakEnds = streakEnds(pod);
     int before = countedBefore(pod);
-    return before == 0 || created == null || !created.plus(STREAK_RESET).isAfter(now) ? null : before;
+    return before == 0 || streakEnds == null || !streakEnds.isAfter(now) ? null : before;
   }
 
   /** When a young Pod's count expires from the status, if it has one to expire. */
   public static Optional<Instant> countExpires(Pod pod) {
-    Instant created = created(pod);
-    return countedBefore(pod) == 0 || created == null || of(pod).isPresent() ? Optional.empty()
-        : Optional.of(created.plus(STREAK_RESET));
+    return countedBefore(pod) == 0 || of(pod).isPresent() ? Optional.empty() : Optional.ofNullable(streakEnds(pod));
   }
 
   public static Instant created(Pod pod) {
     String timestamp = pod.getMetadata().getCreationTimestamp();
     return timestamp == null ? null : Instant.parse(timestamp);
+  }
+
+  /** When the Pod will have run {@link #STREAK_RESET}; null when its creation is unknown. */
+  private static Instant streakEnds(Pod pod) {
+    Instant created = created(pod);
+    return created == null ? null : created.plus(STREAK_RESET);
   }
 
   /** The annotation is ours, but anyone may edit it: a value that is no count counts as none. */

@@ -155,7 +155,7 @@ public final class StatusCalculator {
   private static Assessment backingOff(Pod pod, PodEnding ending, String podName, Instant now) {
     int inARow = PodEnding.endedInARow(pod, now);
     Duration backOff = PodEnding.backOff(inARow);
-    Instant replaceAt = PodEnding.created(pod).plus(backOff);
+    Instant replaceAt = PodEnding.replaceAt(pod, now);
     return Assessment.notReady(Phase.Failed, Reasons.POD_ENDED_BACK_OFF,
         "Pod " + podName + " ended, " + ending.description() + (ending.description().endsWith(".") ? " " : ". ")
             + inARow + " Pods in a row have ended, so the next is created after a back-off of " + backOff.toSeconds()
