@@ -21,7 +21,8 @@ record Refusal(boolean namespaceGone, int code, String answer) {
 
   static Optional<Refusal> of(KubernetesClientException e) {
     Status status = e.getStatus();
-    String answer = status != null && status.getMessage() != null ? status.getMessage() : e.getMessage();
+    String answer = status != null && status.getMessage() != null ? status.getMessage()
+        : e.getMessage() != null ? e.getMessage() : "HTTP " + e.getCode();
     boolean terminating = e.getCode() == 403 && (hasCause(status, NAMESPACE_TERMINATING_CAUSE)
         || answer.contains("because it is being terminated"));
     boolean namespaceMissing = e.getCode() == 404 && status != null && status.getDetails() != null

@@ -52,10 +52,17 @@ class RefusalTest {
   }
 
   @Test
+  void aRefusalWithoutAMessageStillSaysWhatItWas() {
+    Refusal bare = Refusal.of(new KubernetesClientException(null, 403, null)).orElseThrow();
+    assertEquals("HTTP 403", bare.answer());
+  }
+
+  @Test
   void transientFailuresAreLeftToTheRetry() {
     assertTrue(Refusal.of(answer(429, "TooManyRequests", "too many requests", "", null)).isEmpty());
     assertTrue(Refusal.of(answer(500, "InternalError", "etcdserver: request timed out", "", null)).isEmpty());
     assertTrue(Refusal.of(answer(503, "ServiceUnavailable", "the server is shutting down", "", null)).isEmpty());
     assertTrue(Refusal.of(new KubernetesClientException("Connection refused")).isEmpty(), "no answer at all");
+    assertTrue(Refusal.of(new KubernetesClientException((String) null)).isEmpty(), "not even a message");
   }
 }
