@@ -1,5 +1,12 @@
 package io.claw.operator.api;
 
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Set;
+
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -30,6 +37,9 @@ public record ClawCondition(
   public static final String FALSE = "False";
   public static final String UNKNOWN = "Unknown";
 
+  static final Set<String> TYPES = Set.of(READY, IMAGE_PULL_FAILED, PULL_SECRETS_FOUND);
+  static final Set<String> STATUSES = Set.of(TRUE, FALSE, UNKNOWN);
+
   @JsonIgnore
   public boolean isTrue() {
     return TRUE.equals(status);
@@ -37,5 +47,42 @@ public record ClawCondition(
 
   public ClawCondition withLastTransitionTime(String time) {
     return new ClawCondition(type, status, reason, message, time, observedGeneration);
+  }
+
+  /**
+   * This condition, stamped as Kubernetes does it: with the transition time of the previous
+   * condition of its type if that had the same status, else with {@code now}.
+   */
+  public ClawCondition transitionedSince(List<ClawCondition> previous, Instant now) {
+    return previous == null ? withLastTransitionTime(format(now))
+        : previous.stream()
+            .filter(p -> type.equals(p.type()) && status.equals(p.status()) && p.lastTransitionTime() != null)
+            .findFirst()
+            .map(p -> withLastTransitionTime(p.lastTransitionTime()))
+            .orElseGet(() -> withLastTransitionTime(format(now)));
+  }
+
+  /** A type, status and transition time the operator can build on (see {@link ClawInstanceStatus#usable}). */
+  @JsonIgnore
+  boolean isWellFormed() {
+    // Set.of(...).contains(null) throws: the null checks come first
+    return type != null && status != null && TYPES.contains(type) && STATUSES.contains(status);
+  }
+
+  @JsonIgnore
+  boolean hasTransitionTime() {
+    if (lastTransitionTime == null) {
+      return false;
+    }
+    try {
+      Instant.parse(lastTransitionTime);
+      return true;
+    } catch (DateTimeParseException e) {
+      return false;
+    }
+  }
+
+  private static String format(Instant time) {
+    return DateTimeFormatter.ISO_INSTANT.format(time.truncatedTo(ChronoUnit.SECONDS));
   }
 }

@@ -1,7 +1,10 @@
 package io.claw.operator.api;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -26,6 +29,25 @@ public record ClawInstanceStatus(
   public Optional<ClawCondition> condition(String type) {
     return conditions == null ? Optional.empty()
         : conditions.stream().filter(c -> type.equals(c.type())).findFirst();
+  }
+
+  /**
+   * The stored status as far as it can be built on. Anyone who may write the status subresource
+   * can put anything there that the schema lets through; conditions of other types, without a
+   * status, or repeated, are dropped, and a transition time that is no time is forgotten, so
+   * that the next status is computed afresh instead of failing on them.
+   */
+  public static ClawInstanceStatus usable(ClawInstanceStatus stored) {
+    if (stored == null) {
+      return null;
+    }
+    Set<String> seen = new HashSet<>();
+    List<ClawCondition> usable = stored.conditions() == null ? List.of() : stored.conditions().stream()
+        .filter(Objects::nonNull)
+        .filter(c -> c.isWellFormed() && seen.add(c.type()))
+        .map(c -> c.hasTransitionTime() ? c : c.withLastTransitionTime(null))
+        .toList();
+    return usable.equals(stored.conditions()) ? stored : stored.toBuilder().conditions(usable).build();
   }
 
   public static Builder builder() {

@@ -15,25 +15,23 @@ import org.jboss.logging.Logger;
 import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
+import io.claw.operator.api.EffectivePullPolicy;
 import io.claw.operator.api.Reasons;
+import io.claw.operator.cache.WithoutManagedFields;
 import io.claw.operator.config.ClawOperatorConfig;
 import io.claw.operator.observability.ClawMetrics;
 import io.claw.operator.observability.EventRecorder;
 import io.claw.operator.observability.InstanceEvents;
 import io.claw.operator.observability.PullFailureTransition;
 import io.claw.operator.pod.ClawPod;
-import io.claw.operator.pod.EffectivePullPolicy;
-import io.claw.operator.pod.Labels;
-import io.claw.operator.status.Observation;
 import io.claw.operator.status.PodEnding;
-import io.claw.operator.status.PodState;
-import io.claw.operator.status.PullSecrets;
 import io.claw.operator.status.StatusCalculator;
+import io.claw.operator.status.StatusCalculator.Observation;
+import io.claw.operator.status.StatusCalculator.PodState;
+import io.claw.operator.status.StatusCalculator.PullSecrets;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -41,8 +39,6 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 
 /**
  * Keeps one Pod per ClawInstance in line with the instance's spec and the operator defaults,
@@ -80,26 +76,20 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
   private final Clock clock = Clock.systemUTC();
   private final PullSecretCheck pullSecretCheck = new PullSecretCheck();
   private final RetryBackOff refusals = new RetryBackOff();
-  private InformerEventSource<Pod, ClawInstance> pods;
+  private final PodDependent pods;
 
   @Inject
   public ClawInstanceReconciler(ClawOperatorConfig config, ClawMetrics metrics, EventRecorder events) {
     this.config = config;
     this.metrics = metrics;
     this.events = events;
+    this.pods = new PodDependent(metrics, events, clock);
   }
 
   @Override
   public List<EventSource<?, ClawInstance>> prepareEventSources(EventSourceContext<ClawInstance> context) {
-    var configuration = InformerEventSourceConfiguration.from(Pod.class, ClawInstance.class)
-        .withLabelSelector(Labels.MANAGED_SELECTOR)
-        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ClawInstance.class))
-        .withItemStore(new PodsAsRead())
-        .withInformerListLimit(LIST_PAGE)
-        .build();
-    pods = new InformerEventSource<>(configuration, context);
     metrics.countInstancesByPhase(context.getPrimaryCache());
-    return List.of(pods);
+    return List.of(pods.eventSource(context, LIST_PAGE));
   }
 
   @Override
@@ -118,11 +108,11 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
               instance.getSpec().getImagePullSecrets())
           : PullSecrets.NOT_CHECKED;
       Pod desired = ClawPod.desired(instance, image, policy.policy());
-      PodDecision decision = PodDecision.decide(instance, cachedPod(context, desired), desired,
+      PodDecision decision = PodDecision.decide(instance, PodDependent.cached(context, desired), desired,
           secretsAppeared(instance, secrets), now);
       Optional<Observation> pod;
       try {
-        pod = carryOut(decision, instance, context, desired, policy, image);
+        pod = pods.carryOut(decision, instance, context, desired, policy, image);
       } catch (KubernetesClientException e) {
         Optional<Refusal> refusal = Refusal.of(e);
         if (refusal.isEmpty()) {
@@ -165,14 +155,6 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
         .min(Comparator.naturalOrder())
         .ifPresent(control::rescheduleAfter);
     return control;
-  }
-
-  /** By name, not getSecondaryResource(): that throws when a second Pod carries our labels and
-   * an owner reference to this instance (copied by someone), and this one is the Pod we own. */
-  private static Optional<Pod> cachedPod(Context<ClawInstance> context, Pod desired) {
-    return context.getSecondaryResources(Pod.class).stream()
-        .filter(p -> p.getMetadata().getName().equals(desired.getMetadata().getName()))
-        .findFirst();
   }
 
   /** The status said a pull secret was missing, and now every one exists. */
@@ -227,7 +209,7 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
   private UpdateControl<ClawInstance> refused(ClawInstance instance, Context<ClawInstance> context, Pod desired,
       Refusal refusal, Instant now) {
     if (refusal.namespaceGone()) {
-      LOG.debugf("Not creating Pod %s: %s", name(desired), refusal.answer());
+      LOG.debugf("Not creating Pod %s: %s", PodDependent.name(desired), refusal.answer());
       refusals.forget(uid(instance));
       return UpdateControl.noUpdate();
     }
@@ -243,103 +225,8 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
     return UpdateControl.<ClawInstance>noUpdate().rescheduleAfter(refusals.next(uid(instance), now));
   }
 
-  /** What became of the Pod; empty when the Pod to replace changed under us and must be judged again. */
-  private Optional<Observation> carryOut(PodDecision decision, ClawInstance instance, Context<ClawInstance> context,
-      Pod desired, EffectivePullPolicy policy, String image) {
-    // Java 17: no pattern matching in switch yet
-    if (decision instanceof PodDecision.Create) {
-      return Optional.of(create(instance, context, desired, policy, image));
-    }
-    if (decision instanceof PodDecision.AwaitDeletion awaiting) {
-      return Optional.of(new Observation(instance, policy, image, PodState.REPLACING, awaiting.pod()));
-    }
-    if (decision instanceof PodDecision.BackOff backOff) {
-      return Optional.of(new Observation(instance, policy, image, PodState.ENDED_BACKING_OFF, backOff.pod()));
-    }
-    if (decision instanceof PodDecision.Replace replace) {
-      return replace(replace, instance, context, desired, policy, image);
-    }
-    if (decision instanceof PodDecision.PatchImage patch) {
-      LOG.infof("Updating the image of Pod %s to %s in place", name(desired), image);
-      // No resourceVersion in the patch: the kubelet writes the Pod's status all the time, and a
-      // lock on it would turn each of those writes into a conflict and a failed reconcile. The
-      // image is ours to set whatever the status says.
-      Pod unlocked = new PodBuilder(patch.pod()).editMetadata().withResourceVersion(null).endMetadata().build();
-      Pod patched = context.resourceOperations().jsonPatch(unlocked, current -> withImage(current, image));
-      return Optional.of(new Observation(instance, policy, image, PodState.PRESENT, patched));
-    }
-    return Optional.of(new Observation(instance, policy, image, PodState.PRESENT, ((PodDecision.Keep) decision).pod()));
-  }
-
-  private Optional<Observation> replace(PodDecision.Replace replace, ClawInstance instance,
-      Context<ClawInstance> context, Pod desired, EffectivePullPolicy policy, String image) {
-    LOG.infof(switch (replace.why()) {
-      case ORPHANED -> "Replacing Pod %s left over from an earlier ClawInstance of that name";
-      case ENDED -> "Replacing Pod %s, " + replace.ending().description().replace("%", "%%");
-      case SECRETS_APPEARED -> "Recreating Pod %s: its pull secrets exist now";
-      case SPEC_CHANGED -> "Recreating Pod %s: fields that a live Pod cannot change differ (pull policy "
-          + policy.policy() + ")";
-    }, name(desired));
-    if (!PodDeletion.deleteJudged(context.getClient(), replace.pod(), replace.gracePeriodSeconds())) {
-      return Optional.empty();
-    }
-    if (replace.why() == PodDecision.Why.ENDED) {
-      metrics.podReplaced(replace.ending().metricReason());
-      events.record(InstanceEvents.warning(instance, Reasons.POD_REPLACED,
-          "Replacing Pod " + desired.getMetadata().getName() + ", " + replace.ending().description()
-              + " (" + replace.endedInARow() + " in a row)", clock.instant()));
-    }
-    return Optional.of(new Observation(instance, policy, image, PodState.REPLACING, replace.pod()));
-  }
-
-  private Observation create(ClawInstance instance, Context<ClawInstance> context, Pod desired,
-      EffectivePullPolicy policy, String image) {
-    Integer endedPods = instance.getStatus() == null ? null : instance.getStatus().endedPods();
-    Pod toCreate = endedPods == null || endedPods <= 0 ? desired : new PodBuilder(desired)
-        .editMetadata().addToAnnotations(Labels.ENDED_PODS, String.valueOf(endedPods)).endMetadata().build();
-    try {
-      Pod created = context.resourceOperations().create(toCreate, pods);
-      LOG.infof("Created Pod %s with image %s, pullPolicy %s (%s)", name(desired), image, policy.policy(),
-          policy.source());
-      return new Observation(instance, policy, image, PodState.PRESENT, created);
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
-      Pod existing = context.getClient().pods().inNamespace(desired.getMetadata().getNamespace())
-          .withName(desired.getMetadata().getName()).get();
-      if (existing != null && PodDecision.isControlledBy(existing, instance)) {
-        // Our own Pod but not in the informer cache: the cache lags (its event will follow), or
-        // someone removed the labels the informer selects on, so put them back.
-        if (!Labels.hasAll(existing, desired.getMetadata().getLabels())) {
-          LOG.infof("Restoring the labels of Pod %s", name(desired));
-          existing = context.resourceOperations().jsonPatch(existing, current -> new PodBuilder(current)
-              .editMetadata().addToLabels(desired.getMetadata().getLabels()).endMetadata().build());
-        }
-        return new Observation(instance, policy, image, PodState.PRESENT, existing);
-      }
-      LOG.warnf("Cannot create Pod %s: a Pod of that name exists and is not managed by this ClawInstance",
-          name(desired));
-      return new Observation(instance, policy, image, PodState.NAME_CONFLICT, null);
-    }
-  }
-
-  private static Pod withImage(Pod pod, String image) {
-    return new PodBuilder(pod)
-        .editMetadata().addToAnnotations(Labels.APPLIED_IMAGE, image).endMetadata()
-        .editSpec()
-          .editMatchingContainer(c -> ClawPod.CONTAINER_NAME.equals(c.getName())).withImage(image).endContainer()
-        .endSpec()
-        .build();
-  }
-
   private static String uid(ClawInstance instance) {
     return instance.getMetadata().getUid();
-  }
-
-  /** namespace/name, for log lines. */
-  private static String name(Pod pod) {
-    return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
   }
 
   /** A failed reconcile (e.g. the API server refused the Pod) is reported, then retried with back-off. */

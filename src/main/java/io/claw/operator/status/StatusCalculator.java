@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
+import io.claw.operator.api.EffectivePullPolicy;
 import io.claw.operator.api.Phase;
 import io.claw.operator.api.Reasons;
 import io.claw.operator.config.ClawOperatorConfig;
@@ -31,7 +32,7 @@ public final class StatusCalculator {
   }
 
   public static ClawInstanceStatus compute(Observation observed, Instant now) {
-    ClawInstanceStatus previous = Conditions.usable(observed.instance().getStatus());
+    ClawInstanceStatus previous = ClawInstanceStatus.usable(observed.instance().getStatus());
     Long generation = observed.instance().getMetadata().getGeneration();
     Assessment verdict = withMissingSecrets(assess(observed, previous, now), observed);
 
@@ -42,7 +43,7 @@ public final class StatusCalculator {
     ClawCondition pull = pullCondition(verdict, previous, generation);
     List<ClawCondition> conditions = Stream.concat(Stream.of(ready, pull),
             pullSecretsCondition(observed, generation).stream())
-        .map(c -> Conditions.withTransitionTime(c, previousConditions, now))
+        .map(c -> c.transitionedSince(previousConditions, now))
         .toList();
 
     String podName = observed.podState() == PodState.NO_IMAGE ? null : ClawPod.podName(observed.instance());
@@ -66,12 +67,11 @@ public final class StatusCalculator {
    * before stays, Ready turns False with the error as its message.
    */
   public static ClawInstanceStatus reconcileFailed(ClawInstance instance, String message, Instant now) {
-    ClawInstanceStatus previous = Conditions.usable(instance.getStatus());
+    ClawInstanceStatus previous = ClawInstanceStatus.usable(instance.getStatus());
     Long generation = instance.getMetadata().getGeneration();
     List<ClawCondition> previousConditions = previous == null ? null : previous.conditions();
-    ClawCondition ready = Conditions.withTransitionTime(
-        new ClawCondition(ClawCondition.READY, ClawCondition.FALSE, Reasons.RECONCILE_ERROR, message, null, generation),
-        previousConditions, now);
+    ClawCondition ready = new ClawCondition(ClawCondition.READY, ClawCondition.FALSE, Reasons.RECONCILE_ERROR,
+        message, null, generation).transitionedSince(previousConditions, now);
     List<ClawCondition> conditions = previous == null ? List.of(ready)
         : Stream.concat(Stream.of(ready),
             previous.conditions().stream().filter(c -> !ClawCondition.READY.equals(c.type()))).toList();
@@ -277,5 +277,72 @@ public final class StatusCalculator {
 
   private static String firstNonBlank(String value, String fallback) {
     return value == null || value.isBlank() ? fallback : value;
+  }
+
+  /**
+   * Everything the status is computed from.
+   *
+   * @param image the image the Pod should run; null in state NO_IMAGE
+   * @param pod the live Pod in states PRESENT and REPLACING; null otherwise
+   */
+  public record Observation(ClawInstance instance, EffectivePullPolicy pullPolicy, String image,
+      PodState podState, Pod pod, PullSecrets pullSecrets) {
+
+    public Observation(ClawInstance instance, EffectivePullPolicy pullPolicy, String image, PodState podState, Pod pod) {
+      this(instance, pullPolicy, image, podState, pod, PullSecrets.NOT_CHECKED);
+    }
+
+    public Observation withPullSecrets(PullSecrets checked) {
+      return new Observation(instance, pullPolicy, image, podState, pod, checked);
+    }
+  }
+
+  /** What the reconciler found, or did, about the instance's Pod in this pass. */
+  public enum PodState {
+    /** The Pod is there and built from the current inputs. */
+    PRESENT,
+    /** The Pod is being deleted so that one with new immutable fields can take its place. */
+    REPLACING,
+    /** The Pod ended, as the ones before it did; it is replaced once the back-off has passed. */
+    ENDED_BACKING_OFF,
+    /** A Pod with the instance's name exists but belongs to someone else. */
+    NAME_CONFLICT,
+    /** Neither spec.image nor the operator's default image is set, so no Pod can be built. */
+    NO_IMAGE
+  }
+
+  /**
+   * What the operator found out about the Secrets an instance names in spec.imagePullSecrets. The
+   * API server accepts a Pod whose pull secret does not exist; the kubelet then pulls without
+   * credentials and a private registry refuses, so a missing Secret is worth saying by name.
+   *
+   * @param missing the named Secrets that do not exist, in spec order
+   */
+  public record PullSecrets(Result result, List<String> missing) {
+
+    public enum Result {
+      /** The instance names no pull secret, or the check is switched off. */
+      NOT_CHECKED,
+      FOUND,
+      MISSING,
+      /** The operator may not read Secrets here, so it cannot tell. */
+      FORBIDDEN
+    }
+
+    public static final PullSecrets NOT_CHECKED = new PullSecrets(Result.NOT_CHECKED, List.of());
+    public static final PullSecrets FOUND = new PullSecrets(Result.FOUND, List.of());
+    public static final PullSecrets FORBIDDEN = new PullSecrets(Result.FORBIDDEN, List.of());
+
+    public static PullSecrets missing(List<String> names) {
+      return names.isEmpty() ? FOUND : new PullSecrets(Result.MISSING, List.copyOf(names));
+    }
+  }
+
+  /** The verdict on an instance before it is written up as status and conditions. */
+  private record Assessment(Phase phase, boolean ready, String reason, String message, PullFailure pullFailure, String imageID) {
+
+    static Assessment notReady(Phase phase, String reason, String message) {
+      return new Assessment(phase, false, reason, message, null, null);
+    }
   }
 }

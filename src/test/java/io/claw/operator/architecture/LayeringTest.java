@@ -11,7 +11,8 @@ import com.tngtech.archunit.core.importer.ImportOption;
 
 /**
  * The operator's packages by role: the resource types at the bottom, the Pod and status logic
- * above them, the reconciler on top; observability needs the resource types only.
+ * above them, the reconciler on top; observability needs the resource types only, and the
+ * informer caches' tuning is the reconciler's alone.
  */
 class LayeringTest {
 
@@ -29,12 +30,14 @@ class LayeringTest {
     layeredArchitecture().consideringOnlyDependenciesInLayers()
         .layer("api").definedBy("io.claw.operator.api..")
         .layer("config").definedBy("io.claw.operator.config..")
+        .layer("cache").definedBy("io.claw.operator.cache..")
         .layer("pod").definedBy("io.claw.operator.pod..")
         .layer("status").definedBy("io.claw.operator.status..")
         .layer("observability").definedBy("io.claw.operator.observability..")
         .layer("reconciler").definedBy("io.claw.operator.reconciler..")
         .whereLayer("reconciler").mayNotBeAccessedByAnyLayer()
         .whereLayer("observability").mayOnlyBeAccessedByLayers("reconciler")
+        .whereLayer("cache").mayOnlyBeAccessedByLayers("reconciler")
         .whereLayer("status").mayOnlyBeAccessedByLayers("reconciler")
         .whereLayer("pod").mayOnlyBeAccessedByLayers("status", "reconciler")
         .whereLayer("config").mayOnlyBeAccessedByLayers("status", "reconciler")

@@ -1,4 +1,4 @@
-package io.claw.operator.reconciler;
+package io.claw.operator.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;

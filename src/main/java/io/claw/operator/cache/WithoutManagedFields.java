@@ -1,4 +1,4 @@
-package io.claw.operator.reconciler;
+package io.claw.operator.cache;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;

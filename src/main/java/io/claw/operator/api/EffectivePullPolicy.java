@@ -1,7 +1,5 @@
-package io.claw.operator.pod;
+package io.claw.operator.api;
 
-import io.claw.operator.api.PullPolicy;
-import io.claw.operator.api.PullPolicySource;
 
 /** The pull policy a Pod gets, and why: the instance's own choice wins over the operator default. */
 public record EffectivePullPolicy(PullPolicy policy, PullPolicySource source) {

@@ -1,4 +1,4 @@
-package io.claw.operator.reconciler;
+package io.claw.operator.cache;
 
 import java.util.List;
 import java.util.Map;

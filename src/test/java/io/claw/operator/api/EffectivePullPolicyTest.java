@@ -1,12 +1,10 @@
-package io.claw.operator.pod;
+package io.claw.operator.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import io.claw.operator.api.PullPolicy;
-import io.claw.operator.api.PullPolicySource;
 
 class EffectivePullPolicyTest {
 

@@ -1,7 +1,7 @@
-package io.claw.operator.reconciler;
+package io.claw.operator.cache;
 
-import static io.claw.operator.reconciler.SharedStrings.nullToEmpty;
-import static io.claw.operator.reconciler.SharedStrings.share;
+import static io.claw.operator.cache.SharedStrings.nullToEmpty;
+import static io.claw.operator.cache.SharedStrings.share;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +30,8 @@ public class PodsAsRead extends WithoutManagedFields<Pod> {
     return super.put(key, asRead(pod));
   }
 
-  static Pod asRead(Pod pod) {
+  /** The Pod as this store keeps it. */
+  public static Pod asRead(Pod pod) {
     Pod kept = new Pod();
     kept.setApiVersion(pod.getApiVersion());
     kept.setKind(share(pod.getKind()));

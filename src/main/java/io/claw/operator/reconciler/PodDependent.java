@@ -1,0 +1,223 @@
+package io.claw.operator.reconciler;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+
+import org.jboss.logging.Logger;
+
+import io.claw.operator.api.ClawInstance;
+import io.claw.operator.api.EffectivePullPolicy;
+import io.claw.operator.api.Reasons;
+import io.claw.operator.cache.PodsAsRead;
+import io.claw.operator.observability.ClawMetrics;
+import io.claw.operator.observability.EventRecorder;
+import io.claw.operator.observability.InstanceEvents;
+import io.claw.operator.pod.ClawPod;
+import io.claw.operator.pod.Labels;
+import io.claw.operator.status.StatusCalculator.Observation;
+import io.claw.operator.status.StatusCalculator.PodState;
+import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+
+/**
+ * The instance's one owned kind, the Pod, as JOSDK's dependent resources shape it: its event
+ * source, the cached Pod, and the writes that carry out a {@link PodDecision} (create, replace,
+ * patch the image). The desired Pod is {@link ClawPod}'s; what to do is {@link PodDecision}'s.
+ * Not JOSDK's KubernetesDependentResource: its server-side-apply matcher reads the managedFields
+ * that the Pod cache strips.
+ */
+final class PodDependent {
+
+  private static final Logger LOG = Logger.getLogger(PodDependent.class);
+
+  private final ClawMetrics metrics;
+  private final EventRecorder events;
+  private final Clock clock;
+  private InformerEventSource<Pod, ClawInstance> eventSource;
+
+  PodDependent(ClawMetrics metrics, EventRecorder events, Clock clock) {
+    this.metrics = metrics;
+    this.events = events;
+    this.clock = clock;
+  }
+
+  /** Watches only the Pods the operator manages, cached as {@link PodsAsRead} keeps them. */
+  InformerEventSource<Pod, ClawInstance> eventSource(EventSourceContext<ClawInstance> context, long listPage) {
+    var configuration = InformerEventSourceConfiguration.from(Pod.class, ClawInstance.class)
+        .withLabelSelector(Labels.MANAGED_SELECTOR)
+        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(ClawInstance.class))
+        .withItemStore(new PodsAsRead())
+        .withInformerListLimit(listPage)
+        .build();
+    eventSource = new InformerEventSource<>(configuration, context);
+    return eventSource;
+  }
+
+  /** By name, not getSecondaryResource(): that throws when a second Pod carries our labels and
+   * an owner reference to this instance (copied by someone), and this one is the Pod we own. */
+  static Optional<Pod> cached(Context<ClawInstance> context, Pod desired) {
+    return context.getSecondaryResources(Pod.class).stream()
+        .filter(p -> p.getMetadata().getName().equals(desired.getMetadata().getName()))
+        .findFirst();
+  }
+
+  /** What became of the Pod; empty when the Pod to replace changed under us and must be judged again. */
+  Optional<Observation> carryOut(PodDecision decision, ClawInstance instance, Context<ClawInstance> context,
+      Pod desired, EffectivePullPolicy policy, String image) {
+    // Java 17: no pattern matching in switch yet
+    if (decision instanceof PodDecision.Create) {
+      return Optional.of(create(instance, context, desired, policy, image));
+    }
+    if (decision instanceof PodDecision.AwaitDeletion awaiting) {
+      return Optional.of(new Observation(instance, policy, image, PodState.REPLACING, awaiting.pod()));
+    }
+    if (decision instanceof PodDecision.BackOff backOff) {
+      return Optional.of(new Observation(instance, policy, image, PodState.ENDED_BACKING_OFF, backOff.pod()));
+    }
+    if (decision instanceof PodDecision.Replace replace) {
+      return replace(replace, instance, context, desired, policy, image);
+    }
+    if (decision instanceof PodDecision.PatchImage patch) {
+      LOG.infof("Updating the image of Pod %s to %s in place", name(desired), image);
+      // No resourceVersion in the patch: the kubelet writes the Pod's status all the time, and a
+      // lock on it would turn each of those writes into a conflict and a failed reconcile. The
+      // image is ours to set whatever the status says.
+      Pod unlocked = new PodBuilder(patch.pod()).editMetadata().withResourceVersion(null).endMetadata().build();
+      Pod patched = context.resourceOperations().jsonPatch(unlocked, current -> withImage(current, image));
+      return Optional.of(new Observation(instance, policy, image, PodState.PRESENT, patched));
+    }
+    return Optional.of(new Observation(instance, policy, image, PodState.PRESENT, ((PodDecision.Keep) decision).pod()));
+  }
+
+  private Optional<Observation> replace(PodDecision.Replace replace, ClawInstance instance,
+      Context<ClawInstance> context, Pod desired, EffectivePullPolicy policy, String image) {
+    LOG.infof(switch (replace.why()) {
+      case ORPHANED -> "Replacing Pod %s left over from an earlier ClawInstance of that name";
+      case ENDED -> "Replacing Pod %s, " + replace.ending().description().replace("%", "%%");
+      case SECRETS_APPEARED -> "Recreating Pod %s: its pull secrets exist now";
+      case SPEC_CHANGED -> "Recreating Pod %s: fields that a live Pod cannot change differ (pull policy "
+          + policy.policy() + ")";
+    }, name(desired));
+    if (!deleteJudged(context.getClient(), replace.pod(), replace.gracePeriodSeconds())) {
+      return Optional.empty();
+    }
+    if (replace.why() == PodDecision.Why.ENDED) {
+      metrics.podReplaced(replace.ending().metricReason());
+      events.record(InstanceEvents.warning(instance, Reasons.POD_REPLACED,
+          "Replacing Pod " + desired.getMetadata().getName() + ", " + replace.ending().description()
+              + " (" + replace.endedInARow() + " in a row)", clock.instant()));
+    }
+    return Optional.of(new Observation(instance, policy, image, PodState.REPLACING, replace.pod()));
+  }
+
+  private Observation create(ClawInstance instance, Context<ClawInstance> context, Pod desired,
+      EffectivePullPolicy policy, String image) {
+    Integer endedPods = instance.getStatus() == null ? null : instance.getStatus().endedPods();
+    Pod toCreate = endedPods == null || endedPods <= 0 ? desired : new PodBuilder(desired)
+        .editMetadata().addToAnnotations(Labels.ENDED_PODS, String.valueOf(endedPods)).endMetadata().build();
+    try {
+      Pod created = context.resourceOperations().create(toCreate, eventSource);
+      LOG.infof("Created Pod %s with image %s, pullPolicy %s (%s)", name(desired), image, policy.policy(),
+          policy.source());
+      return new Observation(instance, policy, image, PodState.PRESENT, created);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      Pod existing = context.getClient().pods().inNamespace(desired.getMetadata().getNamespace())
+          .withName(desired.getMetadata().getName()).get();
+      if (existing != null && PodDecision.isControlledBy(existing, instance)) {
+        // Our own Pod but not in the informer cache: the cache lags (its event will follow), or
+        // someone removed the labels the informer selects on, so put them back.
+        if (!Labels.hasAll(existing, desired.getMetadata().getLabels())) {
+          LOG.infof("Restoring the labels of Pod %s", name(desired));
+          existing = context.resourceOperations().jsonPatch(existing, current -> new PodBuilder(current)
+              .editMetadata().addToLabels(desired.getMetadata().getLabels()).endMetadata().build());
+        }
+        return new Observation(instance, policy, image, PodState.PRESENT, existing);
+      }
+      LOG.warnf("Cannot create Pod %s: a Pod of that name exists and is not managed by this ClawInstance",
+          name(desired));
+      return new Observation(instance, policy, image, PodState.NAME_CONFLICT, null);
+    }
+  }
+
+  private static Pod withImage(Pod pod, String image) {
+    return new PodBuilder(pod)
+        .editMetadata().addToAnnotations(Labels.APPLIED_IMAGE, image).endMetadata()
+        .editSpec()
+          .editMatchingContainer(c -> ClawPod.CONTAINER_NAME.equals(c.getName())).withImage(image).endContainer()
+        .endSpec()
+        .build();
+  }
+
+  /**
+   * Deletes exactly the Pod that was judged stale, in the state it was judged in: the delete
+   * carries the judged Pod's uid and resourceVersion as preconditions. If the Pod changed in
+   * between (the kubelet wrote its status, or a newer Pod of the same name replaced it), the API
+   * server refuses with 409 and nothing is deleted; the change's own event brings the next
+   * reconcile, which judges the Pod again.
+   *
+   * <p>A plain HTTP DELETE: fabric8's delete can carry a resourceVersion precondition but not a uid
+   * one, and not together with a grace period.
+   *
+   * @param gracePeriodSeconds 0 for a Pod in which no app runs or can run (see {@link PodDecision});
+   *     null for the Pod's own grace period
+   * @return false when the Pod had changed since it was judged, and so was left in place
+   */
+  static boolean deleteJudged(KubernetesClient client, Pod judged, Long gracePeriodSeconds) {
+    String namespace = judged.getMetadata().getNamespace();
+    String name = judged.getMetadata().getName();
+    DeleteOptions options = new DeleteOptionsBuilder()
+        .withNewPreconditions()
+            .withUid(judged.getMetadata().getUid())
+            .withResourceVersion(judged.getMetadata().getResourceVersion())
+        .endPreconditions()
+        .withGracePeriodSeconds(gracePeriodSeconds)
+        .build();
+    HttpRequest request = client.getHttpClient().newHttpRequestBuilder()
+        .uri(client.getMasterUrl().toString().replaceAll("/$", "") + "/api/v1/namespaces/" + namespace + "/pods/" + name)
+        .delete("application/json", client.getKubernetesSerialization().asJson(options))
+        .build();
+    HttpResponse<String> response = send(client, request);
+    switch (response.code()) {
+      case 200, 202, 404:
+        return true; // deleted, deletion under way, or gone already
+      case 409:
+        LOG.debugf("Pod %s/%s changed since it was judged stale (resourceVersion %s); judging it again", namespace,
+            name, judged.getMetadata().getResourceVersion());
+        return false;
+      default:
+        throw new KubernetesClientException("Deleting Pod " + namespace + "/" + name + " failed: HTTP "
+            + response.code() + " " + response.body(), response.code(), null);
+    }
+  }
+
+  private static HttpResponse<String> send(KubernetesClient client, HttpRequest request) {
+    try {
+      return client.getHttpClient().sendAsync(request, String.class).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KubernetesClientException("Interrupted while deleting a Pod", e);
+    } catch (ExecutionException e) {
+      throw new KubernetesClientException("Deleting a Pod failed: " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  /** namespace/name, for log lines. */
+  static String name(Pod pod) {
+    return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+  }
+}
