@@ -14,7 +14,7 @@ source hack/lib/process-group.sh
 
 run_as_group bash hack/provision-kube-api-test.sh
 run_as_group ./mvnw -q -B package -DskipTests
-run_as_group ./mvnw -q -B test-compile exec:java \
+run_as_group ./mvnw -q -B -Pbench -DskipTests test-compile exec:java \
   -Dexec.mainClass=io.claw.operator.bench.Benchmark -Dexec.classpathScope=test \
   -Dclaw.bench.sizes="${1:-100,1000}" -Dclaw.bench.jfr="${CLAW_BENCH_JFR:-false}" \
   -Dclaw.bench.operatorJvm="${CLAW_BENCH_OPERATOR_JVM:-}"

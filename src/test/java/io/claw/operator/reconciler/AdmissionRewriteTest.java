@@ -4,21 +4,18 @@ import static io.claw.operator.testing.Fixtures.editSpec;
 import static io.claw.operator.testing.Fixtures.await;
 import static io.claw.operator.testing.Fixtures.awaitPod;
 import static io.claw.operator.testing.Fixtures.instance;
-import static io.claw.operator.testing.Fixtures.newNamespace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 
-import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.PullPolicy;
+import io.claw.operator.testing.ApiServerTest;
 import io.claw.operator.testing.KubeApiServerResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -28,7 +25,7 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @WithTestResource(AdmissionRewriteTest.AlwaysPullImagesServer.class)
-class AdmissionRewriteTest {
+class AdmissionRewriteTest extends ApiServerTest {
 
   public static class AlwaysPullImagesServer extends KubeApiServerResource {
     @Override
@@ -37,12 +34,8 @@ class AdmissionRewriteTest {
     }
   }
 
-  @Inject
-  KubernetesClient client;
-
   @Test
   void rewrittenPolicyDoesNotCauseRecreateAndImageUpdatesStillApply() {
-    String ns = newNamespace(client);
     client.resource(instance(ns, "rw", "nginx:1.26", PullPolicy.IF_NOT_PRESENT)).create();
     Pod pod = awaitPod(client, ns, "rw", p -> true);
     assertEquals("Always", pod.getSpec().getContainers().get(0).getImagePullPolicy(), "rewritten by admission");

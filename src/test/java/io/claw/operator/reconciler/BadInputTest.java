@@ -4,7 +4,6 @@ import static io.claw.operator.testing.Fixtures.awaitPod;
 import static io.claw.operator.testing.Fixtures.awaitStatus;
 import static io.claw.operator.testing.Fixtures.instance;
 import static io.claw.operator.testing.Fixtures.kubeletReports;
-import static io.claw.operator.testing.Fixtures.newNamespace;
 import static io.claw.operator.testing.Fixtures.running;
 import static io.claw.operator.testing.Fixtures.waiting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.stream.IntStream;
 
-import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,11 +26,11 @@ import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.api.Phase;
 import io.claw.operator.pod.Labels;
+import io.claw.operator.testing.ApiServerTest;
 import io.claw.operator.testing.KubeApiServerResource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -43,18 +41,12 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @WithTestResource(KubeApiServerResource.class)
-class BadInputTest {
+class BadInputTest extends ApiServerTest {
 
   private static final String NEIGHBOUR = "neighbour";
 
-  @Inject
-  KubernetesClient client;
-
-  String ns;
-
   @BeforeEach
-  void namespaceWithAHealthyInstance() {
-    ns = newNamespace(client);
+  void aHealthyInstance() {
     client.resource(instance(ns, NEIGHBOUR, "nginx:1.27", null)).create();
     awaitPod(client, ns, NEIGHBOUR, p -> true);
   }

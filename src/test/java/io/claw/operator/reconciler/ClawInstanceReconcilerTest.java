@@ -6,7 +6,6 @@ import static io.claw.operator.testing.Fixtures.awaitPod;
 import static io.claw.operator.testing.Fixtures.awaitStatus;
 import static io.claw.operator.testing.Fixtures.instance;
 import static io.claw.operator.testing.Fixtures.kubeletReports;
-import static io.claw.operator.testing.Fixtures.newNamespace;
 import static io.claw.operator.testing.Fixtures.running;
 import static io.claw.operator.testing.Fixtures.waiting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,9 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -30,28 +27,18 @@ import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.api.Phase;
 import io.claw.operator.api.PullPolicy;
 import io.claw.operator.api.PullPolicySource;
+import io.claw.operator.testing.ApiServerTest;
 import io.claw.operator.testing.KubeApiServerResource;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The operator as users meet it, against a real kube-apiserver; the kubelet is simulated. */
 @QuarkusTest
 @WithTestResource(KubeApiServerResource.class)
-class ClawInstanceReconcilerTest {
-
-  @Inject
-  KubernetesClient client;
-
-  String ns;
-
-  @BeforeEach
-  void namespace() {
-    ns = newNamespace(client);
-  }
+class ClawInstanceReconcilerTest extends ApiServerTest {
 
   @Test
   void createsOwnedPodWithExplicitPolicyFromOperatorDefault() {

@@ -6,7 +6,6 @@ import static io.claw.operator.testing.Fixtures.awaitStatus;
 import static io.claw.operator.testing.Fixtures.editSpec;
 import static io.claw.operator.testing.Fixtures.instance;
 import static io.claw.operator.testing.Fixtures.kubeletReports;
-import static io.claw.operator.testing.Fixtures.newNamespace;
 import static io.claw.operator.testing.Fixtures.retryOnConflict;
 import static io.claw.operator.testing.Fixtures.waiting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,9 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.claw.operator.api.ClawCondition;
@@ -31,10 +28,10 @@ import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.api.Phase;
 import io.claw.operator.api.PullPolicy;
 import io.claw.operator.pod.Labels;
+import io.claw.operator.testing.ApiServerTest;
 import io.claw.operator.testing.KubeApiServerResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.quarkus.test.common.WithTestResource;
@@ -43,17 +40,7 @@ import io.quarkus.test.junit.QuarkusTest;
 /** Someone else writes to what the operator manages: it converges back, with one Pod per instance. */
 @QuarkusTest
 @WithTestResource(KubeApiServerResource.class)
-class ConflictingWritesTest {
-
-  @Inject
-  KubernetesClient client;
-
-  String ns;
-
-  @BeforeEach
-  void namespace() {
-    ns = newNamespace(client);
-  }
+class ConflictingWritesTest extends ApiServerTest {
 
   @Test
   void statusEditedBySomeoneElseIsPutBack() {

@@ -3,7 +3,6 @@ package io.claw.operator.reconciler;
 import static io.claw.operator.testing.Fixtures.awaitPod;
 import static io.claw.operator.testing.Fixtures.awaitStatus;
 import static io.claw.operator.testing.Fixtures.instance;
-import static io.claw.operator.testing.Fixtures.newNamespace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -18,31 +17,26 @@ import java.util.stream.IntStream;
 import jakarta.inject.Inject;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.api.Phase;
 import io.claw.operator.api.Reasons;
-import io.claw.operator.observability.ClawMetrics;
 import io.claw.operator.pod.Labels;
+import io.claw.operator.testing.ApiServerTest;
 import io.claw.operator.testing.ClusterControllersResource;
 import io.claw.operator.testing.OperatorLog;
-import io.claw.operator.testing.ShowOnFailure;
 import io.claw.operator.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
 import io.fabric8.kubernetes.api.model.ResourceQuotaBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
@@ -57,32 +51,12 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @WithTestResource(ClusterControllersResource.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class SelfHealingTest {
+class SelfHealingTest extends ApiServerTest {
 
   private static final String EVICTED_BY_MEMORY = "The node was low on resource: memory. ";
 
   @Inject
-  KubernetesClient client;
-
-  @Inject
   MeterRegistry registry;
-
-  String ns;
-  OperatorLog log;
-
-  @RegisterExtension
-  ShowOnFailure showOnFailure = new ShowOnFailure(() -> client, () -> ns, () -> log);
-
-  @BeforeEach
-  void namespaceAndLog() {
-    ns = newNamespace(client);
-    log = OperatorLog.capture();
-  }
-
-  @AfterEach
-  void detachLog() {
-    log.close();
-  }
 
   /** What the kubelet's eviction manager writes (pkg/kubelet/eviction/eviction_manager.go, evictPod). */
   private Pod evict(String name) {
