@@ -36,7 +36,7 @@ helm.sh/chart: {{ include "claw-operator.chart" . }}
 {{- default (include "claw-operator.fullname" .) .Values.serviceAccount.name -}}
 {{- end -}}
 
-{{/* The permissions the operator's code uses, and no more (see README "RBAC"). */}}
+{{/* The permissions the operator's code uses, and no more (see docs/operations.md, "RBAC"). */}}
 {{- define "claw-operator.rules" -}}
 - apiGroups: ["claw.io"]
   resources: ["clawinstances"]

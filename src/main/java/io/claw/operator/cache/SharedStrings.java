@@ -13,7 +13,7 @@ import io.fabric8.kubernetes.api.model.PodCondition;
  * One copy of each string that recurs from one cached object to the next (namespace, label and
  * annotation values, owner kinds, images, phases, reasons) instead of one per object: every watch
  * event is parsed into new strings, and strings were about a third of the operator's live heap
- * with thousands of instances cached (README "Benchmark"). Names, uids and resourceVersions are
+ * with thousands of instances cached (docs/benchmark.md). Names, uids and resourceVersions are
  * unique and left alone.
  */
 final class SharedStrings {

@@ -57,6 +57,8 @@ public class LeaderElectionProducer {
     }
     // JOSDK's own exit-on-stop-leading calls System.exit, which deadlocks when leadership ends
     // because the JVM is already shutting down (SIGTERM): the Pod would hang until SIGKILL.
+    // Fixed in JOSDK 5.3.5 (operator-framework/java-operator-sdk#3383); Maven Central as served
+    // here has no JOSDK newer than 5.3.2, the one QOSDK 7.7.3 brings.
     LeaderCallbacks callbacks = new LeaderCallbacks(() -> { }, this::leadershipLost, leader -> { });
     return new LeaderElectionConfiguration(election.leaseName(), election.leaseNamespace().orElse(null),
         LEASE_DURATION, Duration.ofSeconds(10), Duration.ofSeconds(2), identity, callbacks, false);

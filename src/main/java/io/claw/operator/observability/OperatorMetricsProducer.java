@@ -10,8 +10,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * JOSDK's reconcile metrics on the application's registry. QOSDK 7.7.3 provides these itself,
  * but in the prod profile its provider is wired before Micrometer binds it and the operator
- * ends up with Metrics.NOOP (quarkiverse/quarkus-operator-sdk#1385, fixed after 7.7.3). This
- * bean replaces that default; drop it once the QOSDK version here has the fix.
+ * ends up with Metrics.NOOP (quarkiverse/quarkus-operator-sdk#1385, fixed by PR #1389 in the
+ * releases after 7.7.5). This bean replaces that default; drop it with a QOSDK that has the fix
+ * (Maven Central as served here has none newer than 7.7.3).
  */
 public class OperatorMetricsProducer {
 

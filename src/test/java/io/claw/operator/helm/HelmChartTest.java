@@ -88,7 +88,7 @@ class HelmChartTest {
     assertEquals(pod.getServiceAccountName(), one(objects, ServiceAccount.class).getMetadata().getName());
     // half of the memory limit for the heap leaves room for the ~72 MiB of non-heap the benchmark measures
     assertEquals("50", env(container, "JAVA_MAX_MEM_RATIO"));
-    // C1 alone and G1, not the serial collector the JVM picks under 512Mi (README "Benchmark")
+    // C1 alone and G1, not the serial collector the JVM picks under 512Mi (docs/benchmark.md)
     assertEquals("-XX:MaxRAMPercentage=50 -XX:TieredStopAtLevel=1 -XX:+UseG1GC", env(container, "JAVA_TOOL_OPTIONS"));
     assertEquals("512Mi", container.getResources().getLimits().get("memory").toString());
   }

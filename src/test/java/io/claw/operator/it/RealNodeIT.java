@@ -230,7 +230,7 @@ class RealNodeIT {
     assertOneRecoveredEventAfterThePull(ns, "private");
   }
 
-  /** Recovery times, each a median over several runs: printed, and quoted in the README. */
+  /** Recovery times, each a median over several runs: printed, and quoted in docs/development.md. */
   @Test
   @Order(5)
   void recoveryTimesFromEachFix() {
