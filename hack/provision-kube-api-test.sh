@@ -20,6 +20,8 @@ KUBE_COMMANDS=(kube-apiserver kubelet kube-scheduler kube-controller-manager kub
 # what hack/real-node.sh runs besides the binaries built here
 NODE_PACKAGES=(containerd runc containernetworking-plugins docker-registry skopeo umoci busybox-static
   apache2-utils iptables conntrack iproute2 gcc libc6-dev openssl)
+# what the tests run beside the node: promtool and a real Prometheus for the chart's alerts
+TOOL_PACKAGES=(prometheus)
 BASE_DIR="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s"
 WORK_DIR="${KUBE_BUILD_DIR:-$HOME/.cache/claw-operator/kube-build}"
 
@@ -134,7 +136,7 @@ main() {
   # two builds at once (two Maven runs) would share one work folder: let the second wait
   exec 9>"$BASE_DIR/.provision.lock"
   flock 9
-  apt_install "${NODE_PACKAGES[@]}"
+  apt_install "${NODE_PACKAGES[@]}" "${TOOL_PACKAGES[@]}"
   local dir="$BASE_DIR/${DEBIAN_K8S_VERSION}-linux-amd64"
   if have_binaries "$dir"; then
     log "using cached binaries in $dir"

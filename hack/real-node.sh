@@ -3,10 +3,13 @@
 # own CA, the ServiceAccount admission plugin on, and the node's address in the `kubernetes`
 # Service, so that Pods can use in-cluster config), containerd + runc with a CNI bridge, kubelet,
 # kube-scheduler, kube-controller-manager and kube-proxy (all built by
-# hack/provision-kube-api-test.sh from one source), and three docker-registry instances on loopback:
-#   registry.local          open
-#   private.registry.local  basic auth (user and password in rig.env)
-#   airgap.registry.local   open, for tests that take a registry down
+# hack/provision-kube-api-test.sh from one source), and four docker-registry instances on loopback:
+#   registry.local            open
+#   private.registry.local    basic auth (user and password in rig.env)
+#   airgap.registry.local     open, for tests that take a registry down
+#   tls.registry.local        HTTPS with a self-signed certificate the node does not trust
+# and one name with no server behind it: ratelimit.registry.local, on the port
+# REGISTRY_RATELIMIT_PORT, where a test runs a front that answers 429.
 # containerd maps these made-up names to 127.0.0.1:<port> (hosts.toml), so no DNS is needed.
 #
 #   hack/real-node.sh up DIR          start everything; writes DIR/rig.env and the admin kubeconfig
@@ -145,29 +148,39 @@ wait_for() { # description, seconds, command...
 registry_port() { # name -> port
   case "$1" in
     open) echo "$REGISTRY_OPEN_PORT" ;; private) echo "$REGISTRY_PRIVATE_PORT" ;; airgap) echo "$REGISTRY_AIRGAP_PORT" ;;
-    *) die "unknown registry $1 (open, private, airgap)" ;;
+    tls) echo "$REGISTRY_TLS_PORT" ;; ratelimit) echo "$REGISTRY_RATELIMIT_PORT" ;;
+    *) die "unknown registry $1 (open, private, airgap, tls, ratelimit)" ;;
   esac
 }
 
 registry_host() {
-  case "$1" in open) echo registry.local ;; private) echo private.registry.local ;; airgap) echo airgap.registry.local ;; esac
+  case "$1" in open) echo registry.local ;; private) echo private.registry.local ;; airgap) echo airgap.registry.local ;;
+    tls) echo tls.registry.local ;; ratelimit) echo ratelimit.registry.local ;; esac
 }
 
 start_registry() {
   local name="$1" port
   port=$(registry_port "$name")
-  local auth=""
+  local auth="" tls="" scheme=http
   [[ $name == private ]] && auth="auth: {htpasswd: {realm: claw-private, path: $D/registry/htpasswd}}"
+  if [[ $name == tls ]]; then
+    # a certificate that nothing on the host trusts: containerd says "x509: certificate signed by unknown authority"
+    [[ -f $D/registry/tls.crt ]] || openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=tls.registry.local" \
+      -addext "subjectAltName=IP:127.0.0.1,DNS:tls.registry.local" \
+      -keyout "$D/registry/tls.key" -out "$D/registry/tls.crt" 2>/dev/null
+    tls=", tls: {certificate: $D/registry/tls.crt, key: $D/registry/tls.key}"
+    scheme=https
+  fi
   mkdir -p "$D/registry/$name"
   cat >"$D/registry/$name.yml" <<EOF
 version: 0.1
 log: {level: warn, accesslog: {disabled: true}}
 storage: {filesystem: {rootdirectory: $D/registry/$name}, delete: {enabled: true}}
-http: {addr: 127.0.0.1:$port}
+http: {addr: 127.0.0.1:$port$tls}
 $auth
 EOF
   start "registry-$name" docker-registry serve "$D/registry/$name.yml"
-  wait_for "registry $name" 30 curl -s -o /dev/null "http://127.0.0.1:$port/v2/"
+  wait_for "registry $name" 30 curl -sk -o /dev/null "$scheme://127.0.0.1:$port/v2/"
 }
 
 stop_pids() { # [-KILL] names...: TERM (or KILL) to all at once, then KILL what is left after 10 s
@@ -222,14 +235,15 @@ EOF
   {"type": "portmap", "capabilities": {"portMappings": true}}]}
 EOF
   local name
-  for name in open private airgap; do
-    local host port
+  for name in open private airgap tls ratelimit; do
+    local host port scheme=http
     host=$(registry_host "$name")
     port=$(registry_port "$name")
+    [[ $name == tls ]] && scheme=https # and no ca: the node does not trust its certificate
     mkdir -p "$D/certs.d/$host"
     cat >"$D/certs.d/$host/hosts.toml" <<EOF
-server = "http://127.0.0.1:$port"
-[host."http://127.0.0.1:$port"]
+server = "$scheme://127.0.0.1:$port"
+[host."$scheme://127.0.0.1:$port"]
   capabilities = ["pull", "resolve"]
 EOF
   done
@@ -295,6 +309,7 @@ cmd_up() {
   ip=$(node_ip)
   [[ -n $ip ]] || die "no default route: cannot pick the node's InternalIP"
   REGISTRY_OPEN_PORT=$(free_port); REGISTRY_PRIVATE_PORT=$(free_port); REGISTRY_AIRGAP_PORT=$(free_port)
+  REGISTRY_TLS_PORT=$(free_port); REGISTRY_RATELIMIT_PORT=$(free_port)
   REGISTRY_PASSWORD="pw-$RANDOM$RANDOM"
   cat >"$D/rig.env" <<EOF
 NODE_NAME=$NODE_NAME
@@ -306,6 +321,8 @@ APISERVER_PORT=$(free_port)
 REGISTRY_OPEN_PORT=$REGISTRY_OPEN_PORT
 REGISTRY_PRIVATE_PORT=$REGISTRY_PRIVATE_PORT
 REGISTRY_AIRGAP_PORT=$REGISTRY_AIRGAP_PORT
+REGISTRY_TLS_PORT=$REGISTRY_TLS_PORT
+REGISTRY_RATELIMIT_PORT=$REGISTRY_RATELIMIT_PORT
 REGISTRY_USER=$REGISTRY_USER
 REGISTRY_PASSWORD=$REGISTRY_PASSWORD
 KUBELET_PORT=$(free_port)
@@ -317,7 +334,7 @@ EOF
 
   htpasswd -Bbc "$D/registry/htpasswd" "$REGISTRY_USER" "$REGISTRY_PASSWORD" 2>/dev/null
   local name
-  for name in open private airgap; do start_registry "$name"; done
+  for name in open private airgap tls; do start_registry "$name"; done
 
   write_containerd_config
   start containerd containerd --config "$D/containerd/config.toml"
@@ -383,7 +400,7 @@ EOF
   "${kubectl[@]}" wait --for=condition=Ready "node/$NODE_NAME" --timeout=90s >/dev/null \
     || die "node $NODE_NAME not Ready; see $D/logs/kubelet.log"
   log "node $NODE_NAME ($ip) is Ready; API server https://$ip:$APISERVER_PORT; registries on 127.0.0.1:$REGISTRY_OPEN_PORT (open)," \
-    "$REGISTRY_PRIVATE_PORT (private), $REGISTRY_AIRGAP_PORT (airgap); state in $D"
+    "$REGISTRY_PRIVATE_PORT (private), $REGISTRY_AIRGAP_PORT (airgap), $REGISTRY_TLS_PORT (tls); state in $D"
 }
 
 cmd_down() {
@@ -399,7 +416,7 @@ cmd_down() {
     xargs -r kill -KILL <"$procs" 2>/dev/null || true
   done
   pkill -KILL -f "containerd-shim-runc-v2 .*-address $D/containerd.sock" 2>/dev/null || true
-  stop_pids containerd registry-open registry-private registry-airgap
+  stop_pids containerd registry-open registry-private registry-airgap registry-tls
   stop_pids kube-apiserver
   stop_pids etcd
 

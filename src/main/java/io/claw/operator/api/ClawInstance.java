@@ -25,7 +25,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Image", jsonPath = ".status.image", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Pull-Policy", jsonPath = ".status.pullPolicy", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Pull-Failure", jsonPath = ".status.pullFailureReason", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Cause", jsonPath = ".status.pullFailure.cause", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Message", jsonPath = ".status.message", type = Type.STRING, priority = 1)
+@AdditionalPrinterColumn(name = "Hint", jsonPath = ".status.pullFailure.hint", type = Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class ClawInstance extends CustomResource<ClawInstanceSpec, ClawInstanceStatus> implements Namespaced {
 

@@ -19,6 +19,7 @@ public record ClawInstanceStatus(
     @JsonPropertyDescription("Image the Pod runs (spec.image, or the operator's default image).") String image,
     @JsonPropertyDescription("Image ID (digest) the container runs, as reported by the kubelet; absent until pulled.") String imageID,
     @JsonPropertyDescription("The kubelet's reason while the image cannot be pulled (e.g. ImagePullBackOff); absent otherwise.") String pullFailureReason,
+    @JsonPropertyDescription("While the image cannot be pulled: the cause, the registry, and what to change; absent otherwise.") PullFailureReport pullFailure,
     @JsonPropertyDescription("Name of the owned Pod.") String podName,
     @JsonPropertyDescription("metadata.generation of the instance this status was computed for.") Long observedGeneration,
     @JsonPropertyDescription("Ready and ImagePullFailed conditions, and PullSecretsFound when pull secrets are named.") List<ClawCondition> conditions,
@@ -56,7 +57,7 @@ public record ClawInstanceStatus(
 
   public Builder toBuilder() {
     return new Builder().phase(phase).message(message).pullPolicy(pullPolicy).pullPolicySource(pullPolicySource)
-        .image(image).imageID(imageID).pullFailureReason(pullFailureReason).podName(podName)
+        .image(image).imageID(imageID).pullFailureReason(pullFailureReason).pullFailure(pullFailure).podName(podName)
         .observedGeneration(observedGeneration).conditions(conditions).endedPods(endedPods);
   }
 
@@ -69,6 +70,7 @@ public record ClawInstanceStatus(
     private String image;
     private String imageID;
     private String pullFailureReason;
+    private PullFailureReport pullFailure;
     private String podName;
     private Long observedGeneration;
     private List<ClawCondition> conditions;
@@ -112,6 +114,11 @@ public record ClawInstanceStatus(
       return this;
     }
 
+    public Builder pullFailure(PullFailureReport value) {
+      pullFailure = value;
+      return this;
+    }
+
     public Builder podName(String value) {
       podName = value;
       return this;
@@ -134,7 +141,7 @@ public record ClawInstanceStatus(
 
     public ClawInstanceStatus build() {
       return new ClawInstanceStatus(phase, message, pullPolicy, pullPolicySource, image, imageID, pullFailureReason,
-          podName, observedGeneration, conditions, endedPods);
+          pullFailure, podName, observedGeneration, conditions, endedPods);
     }
   }
 }

@@ -54,8 +54,10 @@ public class PodsAsRead extends WithoutManagedFields<Pod> {
       nullToEmpty(status.getConditions()).forEach(SharedStrings::shareStrings);
       keptStatus.setContainerStatuses(status.getContainerStatuses());
       keptStatus.setInitContainerStatuses(status.getInitContainerStatuses());
+      keptStatus.setEphemeralContainerStatuses(status.getEphemeralContainerStatuses());
       nullToEmpty(status.getContainerStatuses()).forEach(SharedStrings::shareStrings);
       nullToEmpty(status.getInitContainerStatuses()).forEach(SharedStrings::shareStrings);
+      nullToEmpty(status.getEphemeralContainerStatuses()).forEach(SharedStrings::shareStrings);
       kept.setStatus(keptStatus);
     }
     return kept;

@@ -19,6 +19,7 @@ public interface ClawOperatorConfig {
   String DEFAULT_PULL_POLICY = "claw.operator.default-pull-policy";
   String DEFAULT_IMAGE = "claw.operator.default-image";
   String CHECK_PULL_SECRETS = "claw.operator.check-pull-secrets";
+  String READ_NODE_IMAGES = "claw.operator.read-node-images";
 
   /**
    * Pull policy for instances that do not set spec.pullPolicy. IfNotPresent by default: safe
@@ -38,6 +39,13 @@ public interface ClawOperatorConfig {
    */
   @WithDefault("true")
   boolean checkPullSecrets();
+
+  /**
+   * Whether to read the node of a Pod whose image does not pull, to say whether that node holds
+   * the image. Needs permission to get Nodes; without it the status says Unknown.
+   */
+  @WithDefault("true")
+  boolean readNodeImages();
 
   LeaderElection leaderElection();
 

@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.Phase;
+import io.claw.operator.api.PullFailureCause;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -27,6 +28,7 @@ public class ClawMetrics {
 
   public static final String INSTANCES = "claw.instances";
   public static final String PULL_FAILURES = "claw.image.pull.failures";
+  public static final String PULL_FAILING = "claw.instances.pull.failing";
   public static final String POD_REPLACEMENTS = "claw.pod.replacements";
 
   private final MeterRegistry registry;
@@ -47,6 +49,16 @@ public class ClawMetrics {
           .strongReference(true)
           .register(registry));
     }
+    for (PullFailureCause cause : PullFailureCause.values()) {
+      gauges.add(Gauge.builder(PULL_FAILING, instances, cache -> cache.list()
+              .filter(ci -> ci.getStatus() != null && ci.getStatus().pullFailure() != null
+                  && ci.getStatus().pullFailure().cause() == cause)
+              .count())
+          .description("ClawInstances whose image does not pull now, by cause")
+          .tag("cause", cause.value())
+          .strongReference(true)
+          .register(registry));
+    }
   }
 
   /**
@@ -59,11 +71,12 @@ public class ClawMetrics {
     gauges.clear();
   }
 
-  /** Called once per failure that starts, not per reconcile. */
-  public void pullFailureStarted(String reason) {
+  /** Called once per failure that starts, or changes its cause; not per reconcile. */
+  public void pullFailureStarted(String reason, PullFailureCause cause) {
     Counter.builder(PULL_FAILURES)
-        .description("Image pull failures that started, by the kubelet's reason")
+        .description("Image pull failures that started, by the kubelet's reason and the operator's cause")
         .tag("reason", reason)
+        .tag("cause", cause == null ? PullFailureCause.UNKNOWN.value() : cause.value())
         .register(registry)
         .increment();
   }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
+import io.claw.operator.api.PullFailureReport;
 import io.claw.operator.api.Reasons;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -25,12 +26,20 @@ public final class InstanceEvents {
       PullFailureTransition transition, Instant now) {
     return switch (transition) {
       case NONE -> Optional.empty();
-      case STARTED -> Optional.of(event(instance, "Warning",
+      case STARTED, CAUSE_CHANGED -> Optional.of(event(instance, "Warning",
           status.condition(ClawCondition.IMAGE_PULL_FAILED).map(ClawCondition::reason).orElse("ImagePullFailed"),
-          status.message(), now));
+          withDiagnosis(status), now));
       case RECOVERED -> Optional.of(event(instance, "Normal", Reasons.IMAGE_PULL_RECOVERED,
           "Image " + status.image() + " (pullPolicy " + status.pullPolicy() + ") is no longer failing to pull", now));
     };
+  }
+
+  /** The status message, then the cause and the hint: an Event says what to do, as the status does. */
+  private static String withDiagnosis(ClawInstanceStatus status) {
+    PullFailureReport report = status.pullFailure();
+    return report == null ? status.message()
+        : status.message().replaceFirst("\\.?$", ". ") + "Cause: " + report.cause() + " (" + report.registry() + "). "
+            + report.hint();
   }
 
   /** A Warning Event on the instance. */

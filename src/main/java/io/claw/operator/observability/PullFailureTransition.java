@@ -1,9 +1,11 @@
 package io.claw.operator.observability;
 
+import java.util.Objects;
 import java.util.Optional;
 
 import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstanceStatus;
+import io.claw.operator.api.PullFailureCause;
 import io.claw.operator.api.Reasons;
 
 /**
@@ -13,16 +15,25 @@ import io.claw.operator.api.Reasons;
  */
 public enum PullFailureTransition {
   STARTED,
+  /** Still failing, for another cause (e.g. the registry came back, and now refuses the credentials). */
+  CAUSE_CHANGED,
   RECOVERED,
   NONE;
 
   public static PullFailureTransition between(ClawInstanceStatus before, ClawInstanceStatus after) {
     Optional<ClawCondition> is = pullCondition(after);
     if (is.map(ClawCondition::isTrue).orElse(false)) {
-      return pullCondition(before).map(ClawCondition::isTrue).orElse(false) ? NONE : STARTED;
+      if (!pullCondition(before).map(ClawCondition::isTrue).orElse(false)) {
+        return STARTED;
+      }
+      return Objects.equals(cause(before), cause(after)) || cause(before) == null ? NONE : CAUSE_CHANGED;
     }
     boolean pulled = is.map(c -> Reasons.IMAGE_PULLED.equals(c.reason())).orElse(false);
     return pulled && Reasons.pullUnresolved(before) ? RECOVERED : NONE;
+  }
+
+  private static PullFailureCause cause(ClawInstanceStatus status) {
+    return status == null || status.pullFailure() == null ? null : status.pullFailure().cause();
   }
 
   private static Optional<ClawCondition> pullCondition(ClawInstanceStatus status) {

@@ -25,6 +25,8 @@ import io.claw.operator.observability.InstanceEvents;
 import io.claw.operator.observability.PullFailureTransition;
 import io.claw.operator.pod.ClawPod;
 import io.claw.operator.status.PodEnding;
+import io.claw.operator.status.PullFailure;
+import io.claw.operator.status.PullFailure.NodeFacts;
 import io.claw.operator.status.StatusCalculator;
 import io.claw.operator.status.StatusCalculator.Observation;
 import io.claw.operator.status.StatusCalculator.PodState;
@@ -76,6 +78,7 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
   private final Clock clock = Clock.systemUTC();
   private final PullSecretCheck pullSecretCheck = new PullSecretCheck();
   private final RetryBackOff refusals = new RetryBackOff();
+  private final NodeImages nodeImages = new NodeImages();
   private final PodDependent pods;
 
   @Inject
@@ -124,7 +127,7 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
         // the status stays as it was, so that the next pass sees the same reasons to replace the Pod
         return UpdateControl.<ClawInstance>noUpdate().rescheduleAfter(JUDGE_AGAIN);
       }
-      observed = pod.get().withPullSecrets(secrets);
+      observed = withNodeFacts(pod.get().withPullSecrets(secrets), context, now);
       if (decision instanceof PodDecision.BackOff waiting) {
         backOff = Optional.of(waiting.remaining());
       }
@@ -155,6 +158,18 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
         .min(Comparator.naturalOrder())
         .ifPresent(control::rescheduleAfter);
     return control;
+  }
+
+  /** For a Pod that fails to pull: whether its node holds the image. */
+  private Observation withNodeFacts(Observation observed, Context<ClawInstance> context, Instant now) {
+    Pod pod = observed.pod();
+    String node = pod == null || pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+    if (node == null || node.isEmpty() || PullFailure.of(pod).isEmpty()) {
+      return observed;
+    }
+    return observed.withNode(config.readNodeImages()
+        ? nodeImages.facts(context.getClient(), node, observed.image(), now)
+        : new NodeFacts(node, null, null));
   }
 
   /** The status said a pull secret was missing, and now every one exists. */
@@ -193,8 +208,8 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
   /** Events and metrics for a pull failure that starts or ends, once per change. */
   private void report(ClawInstance instance, ClawInstanceStatus next, Instant now) {
     PullFailureTransition transition = PullFailureTransition.between(instance.getStatus(), next);
-    if (transition == PullFailureTransition.STARTED) {
-      metrics.pullFailureStarted(next.pullFailureReason());
+    if (transition == PullFailureTransition.STARTED || transition == PullFailureTransition.CAUSE_CHANGED) {
+      metrics.pullFailureStarted(next.pullFailureReason(), next.pullFailure() == null ? null : next.pullFailure().cause());
     }
     InstanceEvents.forTransition(instance, next, transition, now)
         .ifPresent(events::record);
@@ -213,7 +228,8 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
       refusals.forget(uid(instance));
       return UpdateControl.noUpdate();
     }
-    String message = "The API server refused Pod " + desired.getMetadata().getName() + ": " + refusal.answer();
+    String message = "The API server refused Pod " + desired.getMetadata().getName() + ": " + refusal.answer()
+        + refusal.hint().map(hint -> ". " + hint).orElse("");
     ClawInstanceStatus status = StatusCalculator.reconcileFailed(instance, message, now);
     if (!status.equals(instance.getStatus())) {
       writeStatus(instance, status, context);

@@ -39,6 +39,26 @@ record Refusal(boolean namespaceGone, int code, String answer) {
     };
   }
 
+  /** What to change, for the refusals whose answer names a rule; empty when the answer is all there is to say. */
+  Optional<String> hint() {
+    if (answer.contains("exceeded quota")) {
+      return Optional.of("Raise the namespace's ResourceQuota, free room in it, or ask for less in spec.resources.");
+    }
+    if (answer.contains("must specify")) {
+      return Optional.of("The namespace's ResourceQuota needs requests and limits on every Pod: set spec.resources.");
+    }
+    if (answer.contains("violates PodSecurity")) {
+      return Optional.of("The namespace enforces Pod Security; the answer lists what the Pod must change.");
+    }
+    if (answer.contains("admission webhook") && answer.contains("denied the request")) {
+      return Optional.of("An admission webhook refused the Pod; its answer names the rule.");
+    }
+    if (answer.contains("failed calling webhook")) {
+      return Optional.of("An admission webhook did not answer; the Pod is refused until it does.");
+    }
+    return Optional.empty();
+  }
+
   private static boolean hasCause(Status status, String type) {
     return status != null && status.getDetails() != null && status.getDetails().getCauses() != null
         && status.getDetails().getCauses().stream().anyMatch(c -> type.equals(c.getReason()));

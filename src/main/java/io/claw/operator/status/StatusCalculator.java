@@ -14,10 +14,14 @@ import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.api.EffectivePullPolicy;
 import io.claw.operator.api.Phase;
+import io.claw.operator.api.PullFailureCause;
+import io.claw.operator.api.PullFailureReport;
 import io.claw.operator.api.Reasons;
 import io.claw.operator.config.ClawOperatorConfig;
 import io.claw.operator.pod.ClawPod;
+import io.claw.operator.status.PullFailure.NodeFacts;
 import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -27,6 +31,9 @@ public final class StatusCalculator {
 
   /** Waiting reasons of a container that is simply on its way up. */
   private static final Set<String> STARTING_REASONS = Set.of("ContainerCreating", "PodInitializing");
+  private static final String CRASH_LOOP = "CrashLoopBackOff";
+  private static final String CONFIG_ERROR = "CreateContainerConfigError";
+  private static final String OOM_KILLED = "OOMKilled";
 
   private StatusCalculator() {
   }
@@ -55,6 +62,7 @@ public final class StatusCalculator {
         .image(observed.image())
         .imageID(verdict.imageID())
         .pullFailureReason(verdict.pullFailure() == null ? null : verdict.pullFailure().reason())
+        .pullFailure(verdict.report())
         .podName(podName)
         .observedGeneration(generation)
         .conditions(conditions)
@@ -90,7 +98,7 @@ public final class StatusCalculator {
     }
     return new Assessment(verdict.phase(), false, verdict.reason(),
         verdict.message().replaceFirst("\\.?$", ". ") + missingSecretsMessage(observed), verdict.pullFailure(),
-        verdict.imageID());
+        verdict.imageID(), verdict.report());
   }
 
   private static String missingSecretsMessage(Observation observed) {
@@ -175,7 +183,7 @@ public final class StatusCalculator {
       return new Assessment(Phase.ImagePullFailed, false, f.reason(),
           "Cannot pull image " + observed.image() + " (pullPolicy " + observed.pullPolicy().policy() + "): "
               + f.message(),
-          f, null);
+          f, null, diagnose(f, previous, observed));
     }
 
     ContainerState state = app.map(ContainerStatus::getState).orElse(null);
@@ -190,9 +198,10 @@ public final class StatusCalculator {
               null, imageID);
     }
     if (state.getTerminated() != null) {
-      return new Assessment(Phase.Failed, false, firstNonBlank(state.getTerminated().getReason(), "ContainerTerminated"),
-          firstNonBlank(state.getTerminated().getMessage(),
-              "The app container exited with code " + state.getTerminated().getExitCode()),
+      ContainerStateTerminated ended = state.getTerminated();
+      return new Assessment(Phase.Failed, false, firstNonBlank(ended.getReason(), "ContainerTerminated"),
+          OOM_KILLED.equals(ended.getReason()) ? oomKilled(ended)
+              : firstNonBlank(ended.getMessage(), "The app container exited with code " + ended.getExitCode()),
           null, imageID);
     }
     String reason = state.getWaiting() == null ? null : state.getWaiting().getReason();
@@ -201,8 +210,37 @@ public final class StatusCalculator {
       return new Assessment(Phase.Pending, false, firstNonBlank(reason, Reasons.CONTAINER_CREATING),
           firstNonBlank(message, "Pod " + podName + ": the app container is starting"), null, imageID);
     }
-    return new Assessment(Phase.Failed, false, reason, firstNonBlank(message, "The app container is waiting: " + reason),
-        null, imageID);
+    return new Assessment(Phase.Failed, false, reason, withHint(reason, firstNonBlank(message,
+        "The app container is waiting: " + reason), app.map(ContainerStatus::getLastState).orElse(null)), null, imageID);
+  }
+
+  /**
+   * The kubelet's words for a container that keeps exiting or cannot be configured, with what to
+   * change: the exit code and OOMKilled of the last run, the field behind a configuration error.
+   */
+  private static String withHint(String reason, String message, ContainerState last) {
+    if (CRASH_LOOP.equals(reason) && last != null && last.getTerminated() != null) {
+      ContainerStateTerminated ended = last.getTerminated();
+      return OOM_KILLED.equals(ended.getReason()) ? oomKilled(ended) + " (" + message + ")"
+          : "The app container keeps exiting; its last run ended with exit code " + ended.getExitCode()
+              + (ended.getReason() == null ? "" : " (" + ended.getReason() + ")")
+              + ": its log says why (kubectl logs --previous). " + message;
+    }
+    if (CONFIG_ERROR.equals(reason)) {
+      if (message.contains("runAsNonRoot") && message.contains("will run as root")) {
+        return message + ". The image runs as root, which runAsNonRoot forbids: set a non-root runAsUser in the "
+            + "container's securityContext, or use an image whose USER is not root.";
+      }
+      if (message.contains("not found") || message.contains("couldn't find key")) {
+        return message + ". Create the ConfigMap or Secret (or the key) the Pod refers to, or fix the reference.";
+      }
+    }
+    return message;
+  }
+
+  private static String oomKilled(ContainerStateTerminated ended) {
+    return "The app container was killed for using more memory than its limit (OOMKilled, exit code "
+        + ended.getExitCode() + "): raise spec.resources.limits.memory, or make the app use less.";
   }
 
   private static Assessment notStarted(Pod pod, String podName) {
@@ -217,6 +255,19 @@ public final class StatusCalculator {
         .orElse("no scheduler or kubelet has picked it up yet");
     return Assessment.notReady(Phase.Pending, Reasons.POD_NOT_SCHEDULED,
         "Pod " + podName + " is not scheduled to a node: " + why);
+  }
+
+  /**
+   * The cause, registry and hint of a failure. A message that says only "Back-off pulling image"
+   * (kubelets before 1.32, with no error seen before it) keeps the cause found before.
+   */
+  private static PullFailureReport diagnose(PullFailure failure, ClawInstanceStatus previous, Observation observed) {
+    PullFailureCause cause = PullFailure.cause(failure.reason(), failure.message())
+        .or(() -> Optional.ofNullable(previous).filter(p -> observed.image().equals(p.image()))
+            .map(ClawInstanceStatus::pullFailure).map(PullFailureReport::cause))
+        .orElse(PullFailureCause.UNKNOWN);
+    return PullFailure.report(cause, new PullFailure.Facts(observed.image(), observed.pullPolicy(),
+        observed.instance().getSpec().getImagePullSecrets(), observed.pullSecrets(), observed.node()));
   }
 
   /**
@@ -286,14 +337,18 @@ public final class StatusCalculator {
    * @param pod the live Pod in states PRESENT and REPLACING; null otherwise
    */
   public record Observation(ClawInstance instance, EffectivePullPolicy pullPolicy, String image,
-      PodState podState, Pod pod, PullSecrets pullSecrets) {
+      PodState podState, Pod pod, PullSecrets pullSecrets, NodeFacts node) {
 
     public Observation(ClawInstance instance, EffectivePullPolicy pullPolicy, String image, PodState podState, Pod pod) {
-      this(instance, pullPolicy, image, podState, pod, PullSecrets.NOT_CHECKED);
+      this(instance, pullPolicy, image, podState, pod, PullSecrets.NOT_CHECKED, NodeFacts.UNKNOWN);
     }
 
     public Observation withPullSecrets(PullSecrets checked) {
-      return new Observation(instance, pullPolicy, image, podState, pod, checked);
+      return new Observation(instance, pullPolicy, image, podState, pod, checked, node);
+    }
+
+    public Observation withNode(NodeFacts facts) {
+      return new Observation(instance, pullPolicy, image, podState, pod, pullSecrets, facts);
     }
   }
 
@@ -339,7 +394,12 @@ public final class StatusCalculator {
   }
 
   /** The verdict on an instance before it is written up as status and conditions. */
-  private record Assessment(Phase phase, boolean ready, String reason, String message, PullFailure pullFailure, String imageID) {
+  private record Assessment(Phase phase, boolean ready, String reason, String message, PullFailure pullFailure,
+      String imageID, PullFailureReport report) {
+
+    Assessment(Phase phase, boolean ready, String reason, String message, PullFailure pullFailure, String imageID) {
+      this(phase, ready, reason, message, pullFailure, imageID, null);
+    }
 
     static Assessment notReady(Phase phase, String reason, String message) {
       return new Assessment(phase, false, reason, message, null, null);

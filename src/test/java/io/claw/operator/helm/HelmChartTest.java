@@ -134,8 +134,9 @@ class HelmChartTest {
   @Test
   void clusterWideRbacIsExactlyWhatTheCodeUses() {
     List<HasMetadata> objects = render(Map.of());
-    assertEquals(OPERATOR_RULES, rules(one(objects, ClusterRole.class).getRules()));
-    ClusterRoleBinding binding = one(objects, ClusterRoleBinding.class);
+    assertEquals(OPERATOR_RULES, rules(operatorRole(objects).getRules()));
+    ClusterRoleBinding binding = all(objects, ClusterRoleBinding.class).stream()
+        .filter(b -> !b.getMetadata().getName().endsWith(NODE_IMAGES)).findFirst().orElseThrow();
     assertEquals(one(objects, ServiceAccount.class).getMetadata().getName(), binding.getSubjects().get(0).getName());
     assertEquals("claw-system", binding.getSubjects().get(0).getNamespace());
     assertEquals(1, all(objects, Role.class).size(), "the Lease Role of the default leader election");
@@ -146,7 +147,9 @@ class HelmChartTest {
   @Test
   void watchedNamespacesGetRolesOnlyThere() {
     List<HasMetadata> objects = render(Map.of("operator.watchNamespaces[0]", "team-a", "operator.watchNamespaces[1]", "team-b"));
-    assertTrue(all(objects, ClusterRole.class).isEmpty());
+    // Nodes are cluster-scoped: that right stays a ClusterRole, and it is the only one
+    assertEquals(List.of("claw-claw-operator" + NODE_IMAGES),
+        all(objects, ClusterRole.class).stream().map(r -> r.getMetadata().getName()).toList());
     // besides the leader election's Role for its Lease in the release namespace
     List<Role> roles = all(objects, Role.class).stream()
         .filter(r -> !r.getMetadata().getName().endsWith("-leader-election")).toList();
@@ -161,9 +164,30 @@ class HelmChartTest {
     List<HasMetadata> objects = render(Map.of("operator.checkPullSecrets", "false"));
     Set<String> withoutSecrets = new java.util.HashSet<>(OPERATOR_RULES);
     withoutSecrets.remove("/secrets:get");
-    assertEquals(withoutSecrets, rules(one(objects, ClusterRole.class).getRules()));
+    assertEquals(withoutSecrets, rules(operatorRole(objects).getRules()));
     assertEquals("false", env(operator(objects), "CLAW_OPERATOR_CHECK_PULL_SECRETS"));
     assertEquals("true", env(operator(render(Map.of())), "CLAW_OPERATOR_CHECK_PULL_SECRETS"));
+  }
+
+  @Test
+  void nodesMayBeReadByNameOnlyWhileNodeImagesAreRead() {
+    ClusterRole nodeImages = all(render(Map.of()), ClusterRole.class).stream()
+        .filter(r -> r.getMetadata().getName().endsWith(NODE_IMAGES)).findFirst().orElseThrow();
+    assertEquals(Set.of("/nodes:get"), rules(nodeImages.getRules()));
+    List<HasMetadata> off = render(Map.of("operator.readNodeImages", "false"));
+    assertTrue(all(off, ClusterRole.class).stream().noneMatch(r -> r.getMetadata().getName().endsWith(NODE_IMAGES)));
+    assertEquals("false", env(operator(off), "CLAW_OPERATOR_READ_NODE_IMAGES"));
+    assertEquals("true", env(operator(render(Map.of())), "CLAW_OPERATOR_READ_NODE_IMAGES"));
+  }
+
+  private static final String NODE_IMAGES = "-node-images";
+
+  /** The ClusterRole of the operator's own kinds (beside the one for reading nodes). */
+  private static ClusterRole operatorRole(List<HasMetadata> objects) {
+    List<ClusterRole> roles = all(objects, ClusterRole.class).stream()
+        .filter(r -> !r.getMetadata().getName().endsWith(NODE_IMAGES)).toList();
+    assertEquals(1, roles.size(), "one ClusterRole for the operator's kinds");
+    return roles.get(0);
   }
 
   @Test

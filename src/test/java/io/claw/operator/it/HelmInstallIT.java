@@ -124,7 +124,7 @@ class HelmInstallIT {
       String metrics = operator.get("/q/metrics");
       assertTrue(metrics.contains("reconciliations_started_total{controller_name=\"clawinstance\"}"),
           "JOSDK's reconcile metrics in the packaged operator:\n" + metrics);
-      assertTrue(metrics.contains("claw_image_pull_failures_total{reason=\"ErrImagePull\"} 1.0"), metrics);
+      assertTrue(metrics.contains("claw_image_pull_failures_total{cause=\"Unknown\",reason=\"ErrImagePull\"} 1.0"), metrics);
       String log = operator.output();
       assertFalse(log.contains("Forbidden") || log.contains("forbidden"), log);
       // Kubernetes sends SIGTERM and waits terminationGracePeriodSeconds (30 s) before SIGKILL.
@@ -189,7 +189,7 @@ class HelmInstallIT {
       await().atMost(java.time.Duration.ofSeconds(20)).until(() -> operator.output().split("clawinstances/status", -1).length > 3);
       assertTrue(client.v1().events().inNamespace(ns).list().getItems().isEmpty(),
           "no Event while the status cannot be written");
-      assertTrue(!operator.get("/q/metrics").contains("claw_image_pull_failures_total{reason=\"ErrImagePull\"}"),
+      assertTrue(!operator.get("/q/metrics").contains("claw_image_pull_failures_total{cause=\"Unknown\",reason=\"ErrImagePull\"}"),
           "no pull failure counted while the status cannot be written");
 
       role.edit(r -> {
@@ -200,7 +200,7 @@ class HelmInstallIT {
       awaitStatus(client, ns, "app", s -> s.phase() == Phase.ImagePullFailed);
       await().during(java.time.Duration.ofSeconds(3)).atMost(java.time.Duration.ofSeconds(10))
           .until(() -> client.v1().events().inNamespace(ns).list().getItems().size() == 1);
-      assertTrue(operator.get("/q/metrics").contains("claw_image_pull_failures_total{reason=\"ErrImagePull\"} 1.0"),
+      assertTrue(operator.get("/q/metrics").contains("claw_image_pull_failures_total{cause=\"Unknown\",reason=\"ErrImagePull\"} 1.0"),
           operator.get("/q/metrics"));
     }
   }

@@ -169,13 +169,15 @@ class OperatorImageIT {
     }
     ClawInstanceStatus missing = awaitStatus("missing", s -> s.phase() == Phase.ImagePullFailed);
     assertTrue(missing.message().contains("not found"), missing.message());
+    // the chart's RBAC lets the in-cluster operator read the node: the node's answer is known
+    assertEquals("False", missing.pullFailure().imageOnNode(), missing.toString());
 
     Command.Result get = node.cluster().kubectl(null, "get", "clawinstances", "-n", ns);
     assertEquals(0, get.exitCode(), get.output());
     assertTrue(get.output().lines().findFirst().orElse("").matches(
-        "NAME\\s+READY\\s+PHASE\\s+IMAGE\\s+PULL-POLICY\\s+PULL-FAILURE\\s+AGE\\s*"), get.output());
+        "NAME\\s+READY\\s+PHASE\\s+IMAGE\\s+PULL-POLICY\\s+PULL-FAILURE\\s+CAUSE\\s+AGE\\s*"), get.output());
     assertTrue(get.output().lines().anyMatch(l -> l.startsWith("missing ") && l.contains("ImagePullFailed")
-        && (l.contains("ErrImagePull") || l.contains("ImagePullBackOff"))), get.output());
+        && (l.contains("ErrImagePull") || l.contains("ImagePullBackOff")) && l.contains("NotFound")), get.output());
     report.add("kubectl get clawinstances, served by the in-cluster operator:\n" + get.output().stripTrailing());
   }
 

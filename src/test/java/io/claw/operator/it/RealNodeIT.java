@@ -34,13 +34,15 @@ import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.api.Phase;
+import io.claw.operator.api.PullFailureCause;
 import io.claw.operator.api.PullPolicy;
 import io.claw.operator.api.PullPolicySource;
+import io.claw.operator.api.Reasons;
 import io.claw.operator.testing.Command;
 import io.claw.operator.testing.Fixtures;
 import io.claw.operator.testing.OperatorProcess;
+import io.claw.operator.testing.Prometheus;
 import io.claw.operator.testing.RealNode;
-import io.claw.operator.api.Reasons;
 import io.claw.operator.testing.RealNode.Registry;
 import io.claw.operator.testing.Seen;
 import io.claw.operator.testing.Stats;
@@ -129,7 +131,10 @@ class RealNodeIT {
       assertTrue(Set.of("ErrImagePull", "ImagePullBackOff").contains(first.reason()), first.reason());
       assertTrue(failing.message().contains("connection refused"), failing.message());
       assertTrue(failing.message().contains("pullPolicy Always"), failing.message());
-      report.add("air-gapped, Always: " + failing.message());
+      assertDiagnosis(failing, PullFailureCause.REGISTRY_UNREACHABLE, Registry.AIRGAP.host(), "True",
+          "already holds " + image);
+      assertTrue(failing.pullFailure().hint().contains("IfNotPresent would run the node's copy"), failing.toString());
+      report.add("air-gapped, Always: " + failing.message() + " | hint: " + failing.pullFailure().hint());
 
       // through several back-off rounds (pulls 10 and 20 s apart) the condition holds, with the registry's error
       Set<String> kubeletReasons = new LinkedHashSet<>();
@@ -139,6 +144,7 @@ class RealNodeIT {
         assertEquals(first.lastTransitionTime(), pull.lastTransitionTime(), "transition time moved: " + status);
         assertEquals(Phase.ImagePullFailed, status.phase(), status.toString());
         assertTrue(status.message().contains("connection refused"), status.message());
+        assertEquals(PullFailureCause.REGISTRY_UNREACHABLE, status.pullFailure().cause(), "the cause moved: " + status);
         waitingReason(pod).ifPresent(kubeletReasons::add);
       });
       assertTrue(errImagePullRounds >= 2, "the kubelet retried only " + errImagePullRounds + " times: " + kubeletReasons);
@@ -190,11 +196,13 @@ class RealNodeIT {
     assertEquals("ErrImageNeverPull", never.pullFailureReason());
     assertTrue(never.message().contains("Container image \"" + absent + "\" is not present with pull policy of Never"),
         never.message());
-    report.add("Never, absent: " + never.message());
+    assertDiagnosis(never, PullFailureCause.NOT_PRESENT_ON_NODE, Registry.OPEN.host(), "False",
+        "node " + node.nodeName() + " does not hold " + absent);
+    report.add("Never, absent: " + never.message() + " | hint: " + never.pullFailure().hint());
     String table = node.cluster().kubectl(null, "get", "claw", "-n", ns, "never").output();
     assertTrue(table.lines().skip(1).findFirst().orElse("")
         .matches("never\\s+False\\s+ImagePullFailed\\s+" + java.util.regex.Pattern.quote(absent)
-            + "\\s+Never\\s+ErrImageNeverPull\\s+\\S+"),
+            + "\\s+Never\\s+ErrImageNeverPull\\s+NotPresentOnNode\\s+\\S+"),
         table);
 
     node.pushImage(Registry.OPEN, "present:1", "v1");
@@ -203,7 +211,9 @@ class RealNodeIT {
     ClawInstanceStatus missing = awaitStatus(ns, "missing-tag",
         s -> s.phase() == Phase.ImagePullFailed && "ErrImagePull".equals(pullCondition(s).reason()));
     assertTrue(missing.message().contains("not found"), missing.message());
-    report.add("missing tag: " + missing.message());
+    assertDiagnosis(missing, PullFailureCause.NOT_FOUND, Registry.OPEN.host(), "False",
+        Registry.OPEN.host() + " has no present:no-such-tag");
+    report.add("missing tag: " + missing.message() + " | hint: " + missing.pullFailure().hint());
   }
 
   @Test
@@ -219,7 +229,9 @@ class RealNodeIT {
     ClawCondition secrets = refused.condition(ClawCondition.PULL_SECRETS_FOUND).orElseThrow();
     assertEquals(ClawCondition.FALSE, secrets.status());
     assertTrue(secrets.message().contains("regcred"), secrets.message());
-    report.add("private, no Secret: " + refused.message());
+    assertDiagnosis(refused, PullFailureCause.UNAUTHORIZED, Registry.PRIVATE.host(), "False",
+        "Create the missing pull secret(s) regcred");
+    report.add("private, no Secret: " + refused.message() + " | hint: " + refused.pullFailure().hint());
 
     long created = System.nanoTime();
     client.resource(pullSecret(ns, "regcred")).create();
@@ -376,9 +388,178 @@ class RealNodeIT {
         .filter(e -> name.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason())).toList();
   }
 
+  /**
+   * Each remaining cause made for real on the node, side by side: a registry that is down (the
+   * image not on the node), a name that does not resolve, a certificate the node does not trust,
+   * a front that answers 429, a Secret with a wrong password, and an index with no image for the
+   * node's platform.
+   */
+  @Test
+  @Order(8)
+  void eachPullFailureCauseIsNamedWithItsRegistryAndHint() throws Exception {
+    String ns = newNamespace(client);
+    String platformImage = armOnlyIndex("armonly", "1");
+    client.resource(secret(ns, "wrongcred", node.registryUser(), "not-" + node.registryPassword())).create();
+    try (TooManyRequests front = TooManyRequests.on(node.registryAddress(Registry.RATELIMIT))) {
+      node.withRegistryDown(Registry.AIRGAP, () -> {
+        Map<String, String> images = new java.util.LinkedHashMap<>();
+        images.put("down", Registry.AIRGAP.host() + "/never-pushed:1");
+        images.put("dns", "registry.nosuch.invalid/app:1");
+        images.put("tls", Registry.TLS.host() + "/app:1");
+        images.put("ratelimit", Registry.RATELIMIT.host() + "/app:1");
+        images.put("wrong-secret", Registry.PRIVATE.host() + "/team/app:1");
+        images.put("platform", platformImage);
+        images.forEach((name, image) -> {
+          ClawInstance instance = instance(ns, name, image, PullPolicy.ALWAYS);
+          if (name.equals("wrong-secret")) {
+            instance.getSpec().setImagePullSecrets(List.of("wrongcred"));
+          }
+          client.resource(instance).create();
+        });
+        Map<String, ClawInstanceStatus> seen = new java.util.LinkedHashMap<>();
+        images.keySet().forEach(name -> seen.put(name, awaitStatus(ns, name,
+            s -> s.phase() == Phase.ImagePullFailed && s.pullFailure() != null
+                && s.pullFailure().cause() != PullFailureCause.UNKNOWN)));
+        assertDiagnosis(seen.get("down"), PullFailureCause.REGISTRY_UNREACHABLE, Registry.AIRGAP.host(), "False",
+            "The node cannot reach " + Registry.AIRGAP.host());
+        assertDiagnosis(seen.get("dns"), PullFailureCause.REGISTRY_UNREACHABLE, "registry.nosuch.invalid", "False",
+            "The node cannot reach registry.nosuch.invalid");
+        assertDiagnosis(seen.get("tls"), PullFailureCause.TLS_ERROR, Registry.TLS.host(), "False",
+            "The node does not accept the TLS of " + Registry.TLS.host());
+        assertDiagnosis(seen.get("ratelimit"), PullFailureCause.RATE_LIMITED, Registry.RATELIMIT.host(), "False",
+            Registry.RATELIMIT.host() + " limits the rate of pulls");
+        assertTrue(front.requests() > 0, "the kubelet's pulls reached the 429 front");
+        assertDiagnosis(seen.get("wrong-secret"), PullFailureCause.UNAUTHORIZED, Registry.PRIVATE.host(), "False",
+            Registry.PRIVATE.host() + " refused the credentials in wrongcred");
+        assertDiagnosis(seen.get("platform"), PullFailureCause.PLATFORM_MISMATCH, Registry.OPEN.host(), "False",
+            platformImage + " has no build for the platform of node " + node.nodeName() + " (linux/amd64)");
+        seen.forEach((name, status) -> report.add(name + ": " + status.message() + " | cause "
+            + status.pullFailure().cause() + " | hint: " + status.pullFailure().hint()));
+        assertOneWarningPerCause(ns, images.keySet());
+        assertTheChartsAlertFires(List.of("RegistryUnreachable", "TLSError", "RateLimited", "Unauthorized",
+            "PlatformMismatch"));
+      });
+    }
+  }
+
+  /**
+   * A real Prometheus scrapes the operator and evaluates the chart's rules (their 5 minutes cut
+   * to 5 s): the pull-failure alert fires, one per cause.
+   */
+  private static void assertTheChartsAlertFires(List<String> causes) {
+    try (Prometheus prometheus = Prometheus.scraping("127.0.0.1:" + operator.httpPort(),
+        java.nio.file.Path.of("helm", "claw-operator", "files", "alerts.yaml"), "5s")) {
+      try {
+        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+            .until(() -> firingCauses(prometheus.alerts()).containsAll(causes));
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        throw new AssertionError("the alert did not fire for " + causes + ": " + prometheus.alerts() + "\nquery: "
+            + prometheus.query("claw_instances_pull_failing") + "\nlog:\n" + Command.tail(prometheus.log(), 30), e);
+      }
+      report.add("Prometheus alerts while failing: " + prometheus.alerts());
+    }
+  }
+
+  /** The causes of the firing ClawInstancesCannotPullImage alerts in Prometheus' /api/v1/alerts answer. */
+  private static Set<String> firingCauses(String alerts) throws java.io.IOException {
+    Set<String> causes = new java.util.TreeSet<>();
+    for (var alert : new com.fasterxml.jackson.databind.ObjectMapper().readTree(alerts).path("data").path("alerts")) {
+      if ("ClawInstancesCannotPullImage".equals(alert.path("labels").path("alertname").asText())
+          && "firing".equals(alert.path("state").asText())) {
+        causes.add(alert.path("labels").path("cause").asText());
+      }
+    }
+    return causes;
+  }
+
+  private static void assertDiagnosis(ClawInstanceStatus status, PullFailureCause cause, String registry,
+      String imageOnNode, String hintStart) {
+    assertEquals(cause, status.pullFailure().cause(), status.toString());
+    assertEquals(registry, status.pullFailure().registry(), status.toString());
+    assertEquals(node.nodeName(), status.pullFailure().node(), status.toString());
+    assertEquals(imageOnNode, status.pullFailure().imageOnNode(), status.toString());
+    assertTrue(status.pullFailure().hint().contains(hintStart), status.pullFailure().hint());
+  }
+
+  /** The failure's Warning Event names its cause and hint, once: not once per back-off round. */
+  private static void assertOneWarningPerCause(String ns, java.util.Collection<String> names) {
+    for (String name : names) {
+      List<Event> warnings = client.v1().events().inNamespace(ns).list().getItems().stream()
+          .filter(e -> name.equals(e.getInvolvedObject().getName()) && "Warning".equals(e.getType())
+              && e.getMessage().contains("Cause: "))
+          .toList();
+      assertEquals(1, warnings.size(), name + ": " + warnings.stream().map(Event::getMessage).toList());
+    }
+  }
+
+  /**
+   * An image index on the open registry whose one entry is for linux/arm64 (the node is amd64),
+   * made from a pushed image's manifest through the registry's HTTP API; returns its reference.
+   */
+  private static String armOnlyIndex(String repository, String tag) throws Exception {
+    node.pushImage(Registry.OPEN, repository + ":base", "a1");
+    var http = java.net.http.HttpClient.newHttpClient();
+    String base = "http://" + node.registryAddress(Registry.OPEN) + "/v2/" + repository + "/manifests/";
+    var manifest = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "base"))
+        .header("Accept", "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json")
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, manifest.statusCode(), new String(manifest.body()));
+    String mediaType = manifest.headers().firstValue("Content-Type").orElseThrow();
+    String digest = "sha256:" + java.util.HexFormat.of().formatHex(
+        java.security.MessageDigest.getInstance("SHA-256").digest(manifest.body()));
+    String index = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[{"
+        + "\"mediaType\":\"" + mediaType + "\",\"digest\":\"" + digest + "\",\"size\":" + manifest.body().length
+        + ",\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\"}}]}";
+    var put = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + tag))
+        .header("Content-Type", "application/vnd.oci.image.index.v1+json")
+        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(index)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(201, put.statusCode(), put.body());
+    return Registry.OPEN.host() + "/" + repository + ":" + tag;
+  }
+
+  /** A registry front that answers every request with 429, as Docker Hub does past its pull limit. */
+  private static final class TooManyRequests implements AutoCloseable {
+    private final com.sun.net.httpserver.HttpServer server;
+    private final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+
+    private TooManyRequests(String address) throws java.io.IOException {
+      String[] hostPort = address.split(":");
+      server = com.sun.net.httpserver.HttpServer.create(
+          new java.net.InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])), 0);
+      server.createContext("/", exchange -> {
+        requests.incrementAndGet();
+        byte[] body = "{\"errors\":[{\"code\":\"TOOMANYREQUESTS\",\"message\":\"rate limited\"}]}".getBytes();
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.getResponseHeaders().add("Retry-After", "60");
+        exchange.sendResponseHeaders(429, body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
+      });
+      server.start();
+    }
+
+    static TooManyRequests on(String address) throws java.io.IOException {
+      return new TooManyRequests(address);
+    }
+
+    int requests() {
+      return requests.get();
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
+  }
+
   /** A kubernetes.io/dockerconfigjson Secret with the private registry's credentials, as kubectl create secret makes. */
   private static Secret pullSecret(String ns, String name) {
-    String auth = Base64.getEncoder().encodeToString((node.registryUser() + ":" + node.registryPassword()).getBytes());
+    return secret(ns, name, node.registryUser(), node.registryPassword());
+  }
+
+  private static Secret secret(String ns, String name, String user, String password) {
+    String auth = Base64.getEncoder().encodeToString((user + ":" + password).getBytes());
     String json = "{\"auths\":{\"" + Registry.PRIVATE.host() + "\":{\"auth\":\"" + auth + "\"}}}";
     return new SecretBuilder().withNewMetadata().withNamespace(ns).withName(name).endMetadata()
         .withType("kubernetes.io/dockerconfigjson")

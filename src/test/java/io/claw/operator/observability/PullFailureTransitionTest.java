@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.api.Phase;
+import io.claw.operator.api.PullFailureCause;
+import io.claw.operator.api.PullFailureReport;
 import io.claw.operator.api.Reasons;
 
 class PullFailureTransitionTest {
@@ -32,6 +34,22 @@ class PullFailureTransitionTest {
     assertEquals(PullFailureTransition.NONE, PullFailureTransition.between(FAILING, BACKING_OFF));
     assertEquals(PullFailureTransition.STARTED, PullFailureTransition.between(AWAITING, FAILING),
         "the replacement failed too: a failure of its own");
+  }
+
+  private static ClawInstanceStatus failingFor(PullFailureCause cause) {
+    return FAILING.toBuilder().pullFailure(new PullFailureReport(cause, "registry.local", "hint", null, "Unknown")).build();
+  }
+
+  @Test
+  void aNewCauseIsAChangeOfItsOwnAndTheSameCauseIsNot() {
+    ClawInstanceStatus down = failingFor(PullFailureCause.REGISTRY_UNREACHABLE);
+    assertEquals(PullFailureTransition.CAUSE_CHANGED,
+        PullFailureTransition.between(down, failingFor(PullFailureCause.UNAUTHORIZED)),
+        "the registry came back and now refuses the credentials");
+    assertEquals(PullFailureTransition.NONE,
+        PullFailureTransition.between(down, failingFor(PullFailureCause.REGISTRY_UNREACHABLE)));
+    assertEquals(PullFailureTransition.NONE, PullFailureTransition.between(FAILING, down),
+        "a cause found for a failure already told is no new failure");
   }
 
   @Test

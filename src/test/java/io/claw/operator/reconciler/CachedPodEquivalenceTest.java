@@ -100,6 +100,10 @@ class CachedPodEquivalenceTest {
             .withImage("busybox:1").endInitContainer().endSpec().editStatus().addNewInitContainerStatus()
             .withName("init").withImageID("").withNewState().withNewWaiting().withReason("ErrImagePull")
             .withMessage("pull access denied").endWaiting().endState().endInitContainerStatus().endStatus())),
+        Arguments.of("ephemeral container fails to pull", null, full(b -> b.editStatus()
+            .addNewEphemeralContainerStatus().withName("debugger").withImageID("").withNewState().withNewWaiting()
+            .withReason("ErrImagePull").withMessage("401 Unauthorized").endWaiting().endState()
+            .endEphemeralContainerStatus().endStatus())),
         Arguments.of("running and ready", failing, full(b -> b.editStatus().withPhase("Running").addNewCondition()
             .withType("Ready").withStatus("True").endCondition().addNewContainerStatus().withName(ClawPod.CONTAINER_NAME)
             .withImageID("registry.local/app@sha256:1").withReady(true).withNewState().withNewRunning()

@@ -325,8 +325,9 @@ class ClawInstanceReconcilerTest extends ApiServerTest {
     awaitStatus(client, ns, "metered", s -> s.phase() == Phase.ImagePullFailed);
 
     String scraped = await().until(this::scrapeMetrics,
-        m -> metricValue(m, "claw_image_pull_failures_total{reason=\"InvalidImageName\"}") >= 1
-            && metricValue(m, "claw_instances{phase=\"ImagePullFailed\"}") >= 1);
+        m -> metricValue(m, "claw_image_pull_failures_total{cause=\"InvalidName\",reason=\"InvalidImageName\"}") >= 1
+            && metricValue(m, "claw_instances{phase=\"ImagePullFailed\"}") >= 1
+            && metricValue(m, "claw_instances_pull_failing{cause=\"InvalidName\"}") >= 1);
     assertTrue(scraped.contains("reconciliations_execution_duration_seconds_count{controller_name=\"clawinstance\""),
         "JOSDK reconcile metrics are exported");
   }
@@ -460,11 +461,13 @@ class ClawInstanceReconcilerTest extends ApiServerTest {
     assertEquals("registry.example.com/app:2.0", row.get("IMAGE"));
     assertEquals("IfNotPresent", row.get("PULL-POLICY"));
     assertEquals("ErrImageNeverPull", row.get("PULL-FAILURE"));
+    assertEquals("NotPresentOnNode", row.get("CAUSE"));
     assertEquals("False", row.get("READY"));
-    assertEquals(List.of("NAME", "READY", "PHASE", "IMAGE", "PULL-POLICY", "PULL-FAILURE", "AGE"),
+    assertEquals(List.of("NAME", "READY", "PHASE", "IMAGE", "PULL-POLICY", "PULL-FAILURE", "CAUSE", "AGE"),
         List.of(lines[0].trim().split("\\s+")), "READY first and AGE last, as kubectl shows built-in kinds");
     String wide = KubeApiServerResource.cluster().kubectl(null, "get", "claw", "-n", ns, "-o", "wide").output();
-    assertTrue(wide.lines().findFirst().orElseThrow().matches(".*PULL-FAILURE\\s+MESSAGE\\s+AGE\\s*"), wide);
+    assertTrue(wide.lines().findFirst().orElseThrow().matches(".*PULL-FAILURE\\s+CAUSE\\s+MESSAGE\\s+HINT\\s+AGE\\s*"), wide);
+    assertTrue(wide.contains("forbids pulling it: load the image onto the node"), wide);
   }
 
   private static Map<String, String> columns(String header, String line) {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Optional;
+
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.Status;
@@ -64,5 +66,22 @@ class RefusalTest {
     assertTrue(Refusal.of(answer(503, "ServiceUnavailable", "the server is shutting down", "", null)).isEmpty());
     assertTrue(Refusal.of(new KubernetesClientException("Connection refused")).isEmpty(), "no answer at all");
     assertTrue(Refusal.of(new KubernetesClientException((String) null)).isEmpty(), "not even a message");
+  }
+
+  @Test
+  void refusalsThatNameARuleSayWhatToChange() {
+    assertEquals(Optional.of("Raise the namespace's ResourceQuota, free room in it, or ask for less in spec.resources."),
+        Refusal.of(answer(403, "Forbidden", "pods \"web\" is forbidden: exceeded quota: pods, requested: pods=1",
+            "pods", null)).orElseThrow().hint());
+    assertEquals(Optional.of("The namespace's ResourceQuota needs requests and limits on every Pod: set spec.resources."),
+        Refusal.of(answer(403, "Forbidden", "pods \"web\" is forbidden: failed quota: q: must specify limits.cpu",
+            "pods", null)).orElseThrow().hint());
+    // pkg/admission/plugin/podsecurity (Kubernetes 1.25+), quoted in issue 20
+    assertTrue(Refusal.of(answer(403, "Forbidden", "pods \"x\" is forbidden: violates PodSecurity \"restricted:latest\": "
+        + "allowPrivilegeEscalation != false", "pods", null)).orElseThrow().hint().orElseThrow().contains("Pod Security"));
+    assertTrue(Refusal.of(answer(400, "BadRequest", "admission webhook \"policy.example.com\" denied the request: no",
+        "pods", null)).orElseThrow().hint().isPresent());
+    assertEquals(Optional.empty(), Refusal.of(answer(422, "Invalid", "Pod \"web\" is invalid: spec.containers",
+        "pods", null)).orElseThrow().hint(), "the answer says it all");
   }
 }

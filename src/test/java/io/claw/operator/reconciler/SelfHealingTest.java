@@ -133,7 +133,8 @@ class SelfHealingTest extends ApiServerTest {
     ClawInstanceStatus refused = awaitStatus(client, ns, "quota",
         s -> s.condition(ClawCondition.READY).map(c -> Reasons.RECONCILE_ERROR.equals(c.reason())).orElse(false));
     assertEquals("The API server refused Pod quota: pods \"quota\" is forbidden: exceeded quota: no-pods, requested: "
-        + "pods=1, used: pods=0, limited: pods=0", refused.message());
+        + "pods=1, used: pods=0, limited: pods=0. Raise the namespace's ResourceQuota, free room in it, or ask for "
+        + "less in spec.resources.", refused.message());
     Instant refusedAt = Instant.now();
 
     Awaitility.await().during(Duration.ofSeconds(125)).atMost(Duration.ofSeconds(130))

@@ -14,6 +14,7 @@ import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.api.EffectivePullPolicy;
 import io.claw.operator.api.Phase;
+import io.claw.operator.api.PullFailureCause;
 import io.claw.operator.api.PullPolicy;
 import io.claw.operator.api.Reasons;
 import io.claw.operator.pod.ClawPod;
@@ -92,6 +93,61 @@ class StatusCalculatorTest {
     assertEquals(ClawCondition.TRUE, status.condition(ClawCondition.READY).orElseThrow().status());
     assertEquals("nginx@sha256:1", status.imageID());
     assertEquals("ImagePulled", pullCondition(status).reason());
+  }
+
+  @Test
+  void aPullFailureIsDiagnosedAndItsCauseOutlivesTheBareBackOff() {
+    Pod bound = new PodBuilder(pod(waiting("ErrImagePull",
+        "rpc error: code = Unknown desc = failed to pull and unpack image \"nginx:1.27\": failed to resolve reference "
+            + "\"docker.io/library/nginx:1.27\": failed to do request: Head \"https://registry-1.docker.io/v2/library/nginx"
+            + "/manifests/1.27\": dial tcp: lookup registry-1.docker.io: no such host")))
+        .editSpec().withNodeName("node-1").endSpec().build();
+    ClawInstanceStatus failing = StatusCalculator.compute(new Observation(instance, POLICY, "nginx:1.27",
+        PodState.PRESENT, bound).withNode(new PullFailure.NodeFacts("node-1", false, "linux/amd64")), T0);
+    instance.setStatus(failing);
+    assertEquals(PullFailureCause.REGISTRY_UNREACHABLE, failing.pullFailure().cause());
+    assertEquals("docker.io", failing.pullFailure().registry());
+    assertEquals("node-1", failing.pullFailure().node());
+    assertEquals("False", failing.pullFailure().imageOnNode());
+    assertTrue(failing.pullFailure().hint().startsWith("The node cannot reach docker.io"), failing.pullFailure().hint());
+
+    // a kubelet before 1.32 says only "Back-off pulling image": the cause found before stays
+    ClawInstanceStatus backingOff = observe(pod(waiting("ImagePullBackOff", "Back-off pulling image \"nginx:1.27\"")),
+        "nginx:1.27", T1);
+    assertEquals(PullFailureCause.REGISTRY_UNREACHABLE, backingOff.pullFailure().cause());
+    assertEquals(pullCondition(failing).lastTransitionTime(), pullCondition(backingOff).lastTransitionTime());
+
+    ClawInstanceStatus running = observe(pod(new ContainerStatusBuilder().withName("claw").withImageID("nginx@sha256:1")
+        .withNewState().withNewRunning().endRunning().endState().build()), "nginx:1.27", T1);
+    assertNull(running.pullFailure(), "no pull failure, no report");
+  }
+
+  @Test
+  void aCrashLoopSaysHowTheLastRunEndedAndAnOomKillSaysWhatToRaise() {
+    ContainerStatus oom = new ContainerStatusBuilder(waiting("CrashLoopBackOff",
+        "back-off 40s restarting failed container=claw pod=web_ns(uid-1)")).withNewLastState().withNewTerminated()
+        .withExitCode(137).withReason("OOMKilled").endTerminated().endLastState().build();
+    ClawInstanceStatus killed = observe(pod(oom), "nginx:1.27", T0);
+    assertEquals("CrashLoopBackOff", killed.condition(ClawCondition.READY).orElseThrow().reason());
+    assertTrue(killed.message().startsWith("The app container was killed for using more memory than its limit "
+        + "(OOMKilled, exit code 137): raise spec.resources.limits.memory"), killed.message());
+    ContainerStatus exits = new ContainerStatusBuilder(waiting("CrashLoopBackOff", "back-off 10s restarting"))
+        .withNewLastState().withNewTerminated().withExitCode(3).withReason("Error").endTerminated().endLastState().build();
+    assertTrue(observe(pod(exits), "nginx:1.27", T0).message().startsWith(
+        "The app container keeps exiting; its last run ended with exit code 3 (Error): its log says why"));
+  }
+
+  @Test
+  void aConfigurationErrorNamesTheFieldThatFixesIt() {
+    // pkg/kubelet/kuberuntime/security_context_others.go verifyRunAsNonRoot
+    ClawInstanceStatus root = observe(pod(waiting("CreateContainerConfigError",
+        "container has runAsNonRoot and image will run as root (pod: \"web_ns(uid-1)\", container: claw)")),
+        "nginx:1.27", T0);
+    assertTrue(root.message().contains("set a non-root runAsUser in the container's securityContext"), root.message());
+    ClawInstanceStatus key = observe(pod(waiting("CreateContainerConfigError",
+        "couldn't find key MODE in ConfigMap ns/settings")), "nginx:1.27", T0);
+    assertTrue(key.message().endsWith("Create the ConfigMap or Secret (or the key) the Pod refers to, or fix the "
+        + "reference."), key.message());
   }
 
   @Test

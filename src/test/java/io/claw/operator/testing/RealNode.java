@@ -29,7 +29,11 @@ public final class RealNode implements AutoCloseable {
   public enum Registry {
     OPEN("open", "registry.local"),
     PRIVATE("private", "private.registry.local"),
-    AIRGAP("airgap", "airgap.registry.local");
+    AIRGAP("airgap", "airgap.registry.local"),
+    /** HTTPS with a certificate the node does not trust: every pull fails its TLS handshake. */
+    TLS("tls", "tls.registry.local"),
+    /** No registry: a test runs a front here that answers 429 ({@link #registryAddress}). */
+    RATELIMIT("ratelimit", "ratelimit.registry.local");
 
     private final String id;
     private final String host;

@@ -1,0 +1,96 @@
+package io.claw.operator.reconciler;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+
+import org.jboss.logging.Logger;
+
+import io.claw.operator.config.ClawOperatorConfig;
+import io.claw.operator.status.PullFailure;
+import io.claw.operator.status.PullFailure.NodeFacts;
+import io.fabric8.kubernetes.api.model.ContainerImage;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/**
+ * Whether the node a failing Pod is bound to holds its image, from the node's status.images.
+ * Read with one GET per node at most every {@link #FRESH}, and only while an instance there fails
+ * to pull: no Node informer, so the operator neither watches nor caches every node.
+ */
+final class NodeImages {
+
+  private static final Logger LOG = Logger.getLogger(NodeImages.class);
+  static final Duration FRESH = Duration.ofSeconds(30);
+  /** The kubelet lists at most this many images by default (nodeStatusMaxImages), the largest first. */
+  static final int KUBELET_MAX_IMAGES = 50;
+
+  /** What is kept of a node: the names of its images and its platform. */
+  private record Seen(Set<String> names, int images, String platform, Instant readAt) {
+  }
+
+  private final Map<String, Seen> byNode = new ConcurrentHashMap<>();
+  private final AtomicBoolean forbiddenLogged = new AtomicBoolean();
+
+  NodeFacts facts(KubernetesClient client, String nodeName, String image, Instant now) {
+    Seen seen = byNode.get(nodeName);
+    if (seen == null || Duration.between(seen.readAt(), now).compareTo(FRESH) > 0) {
+      try {
+        seen = read(client, nodeName, now);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 403) {
+          throw e;
+        }
+        if (forbiddenLogged.compareAndSet(false, true)) {
+          LOG.warnf("Cannot tell whether nodes hold the images that fail to pull: no permission to get Nodes. "
+              + "Grant it, or set %s=false", ClawOperatorConfig.READ_NODE_IMAGES);
+        }
+        return new NodeFacts(nodeName, null, null);
+      }
+      if (seen == null) {
+        return new NodeFacts(nodeName, null, null);
+      }
+      byNode.put(nodeName, seen);
+      byNode.values().removeIf(s -> Duration.between(s.readAt(), now).compareTo(FRESH.multipliedBy(10)) > 0);
+    }
+    return new NodeFacts(nodeName, holds(seen, image), seen.platform());
+  }
+
+  private static Seen read(KubernetesClient client, String nodeName, Instant now) {
+    Node node = client.nodes().withName(nodeName).get();
+    if (node == null || node.getStatus() == null) {
+      return null;
+    }
+    List<ContainerImage> images = node.getStatus().getImages() == null ? List.of() : node.getStatus().getImages();
+    Set<String> names = images.stream().filter(i -> i.getNames() != null).flatMap(i -> i.getNames().stream())
+        .collect(Collectors.toUnmodifiableSet());
+    var info = node.getStatus().getNodeInfo();
+    String platform = info == null || info.getOperatingSystem() == null ? null
+        : info.getOperatingSystem() + "/" + info.getArchitecture();
+    return new Seen(names, images.size(), platform, now);
+  }
+
+  /** True or false by the node's list; unknown when it is not there and the list may have been cut short. */
+  private static Boolean holds(Seen seen, String image) {
+    if (seen.names().contains(image) || seen.names().contains(normalized(image))) {
+      return true;
+    }
+    return seen.images() >= KUBELET_MAX_IMAGES ? null : false;
+  }
+
+  /** The name as containerd reports it: docker.io/library/nginx:latest for nginx. */
+  static String normalized(String image) {
+    String name = image;
+    if ("docker.io".equals(PullFailure.registry(image)) && !image.startsWith("docker.io/")) {
+      name = "docker.io/" + (image.contains("/") ? image : "library/" + image);
+    }
+    String lastPart = name.substring(name.lastIndexOf('/') + 1);
+    return lastPart.contains(":") || lastPart.contains("@") ? name : name + ":latest";
+  }
+}
