@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.pod.ClawPod;
+import io.claw.operator.pod.Labels;
 import io.claw.operator.status.PodEnding;
 import io.claw.operator.status.PullFailure;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -47,6 +48,25 @@ sealed interface PodDecision {
 
   /** The Pod is built from the current inputs. */
   record Keep(Pod pod) implements PodDecision {
+  }
+
+  /**
+   * What a create that met 409 (a Pod of that name exists, though not in the cache) found, decided
+   * from that Pod alone.
+   */
+  sealed interface AfterConflict {
+  }
+
+  /** Ours, only not in the cache yet: its event will follow. */
+  record Adopt(Pod pod) implements AfterConflict {
+  }
+
+  /** Ours, but someone removed labels the informer selects on: put them back. */
+  record RestoreLabels(Pod pod) implements AfterConflict {
+  }
+
+  /** Someone else's Pod holds the instance's name. */
+  record NameConflict() implements AfterConflict {
   }
 
   enum Why {
@@ -103,6 +123,14 @@ sealed interface PodDecision {
    */
   private static Replace replace(Pod pod, Why why) {
     return new Replace(pod, why, PullFailure.blocksPodThatNeverRan(pod) ? 0L : null, null, 0);
+  }
+
+  /** @param existing the Pod of the instance's name as the API server holds it, null if gone again */
+  static AfterConflict afterConflict(ClawInstance instance, Pod existing, Pod desired) {
+    if (existing == null || !isControlledBy(existing, instance)) {
+      return new NameConflict();
+    }
+    return Labels.hasAll(existing, desired.getMetadata().getLabels()) ? new Adopt(existing) : new RestoreLabels(existing);
   }
 
   static boolean isControlledBy(HasMetadata owned, ClawInstance owner) {

@@ -138,15 +138,15 @@ final class PodDependent {
       }
       Pod existing = context.getClient().pods().inNamespace(desired.getMetadata().getNamespace())
           .withName(desired.getMetadata().getName()).get();
-      if (existing != null && PodDecision.isControlledBy(existing, instance)) {
-        // Our own Pod but not in the informer cache: the cache lags (its event will follow), or
-        // someone removed the labels the informer selects on, so put them back.
-        if (!Labels.hasAll(existing, desired.getMetadata().getLabels())) {
-          LOG.infof("Restoring the labels of Pod %s", name(desired));
-          existing = context.resourceOperations().jsonPatch(existing, current -> new PodBuilder(current)
-              .editMetadata().addToLabels(desired.getMetadata().getLabels()).endMetadata().build());
-        }
-        return new Observation(instance, policy, image, PodState.PRESENT, existing);
+      PodDecision.AfterConflict found = PodDecision.afterConflict(instance, existing, desired);
+      if (found instanceof PodDecision.Adopt adopt) {
+        return new Observation(instance, policy, image, PodState.PRESENT, adopt.pod());
+      }
+      if (found instanceof PodDecision.RestoreLabels restore) {
+        LOG.infof("Restoring the labels of Pod %s", name(desired));
+        Pod restored = context.resourceOperations().jsonPatch(restore.pod(), current -> new PodBuilder(current)
+            .editMetadata().addToLabels(desired.getMetadata().getLabels()).endMetadata().build());
+        return new Observation(instance, policy, image, PodState.PRESENT, restored);
       }
       LOG.warnf("Cannot create Pod %s: a Pod of that name exists and is not managed by this ClawInstance",
           name(desired));

@@ -118,6 +118,13 @@ class RealNodeIT {
     // a Pod pulls it while the registry is up: now the node holds it
     client.resource(instance(ns, "warm", image, null)).create();
     assertTrue(awaitStatus(ns, "warm", s -> s.phase() == Phase.Running).imageID().endsWith(digest));
+    // the kubelet lists a pulled image in the node's status.images within about 40 s (its image
+    // cache is refreshed every 30 s, the node status every 10)
+    long pulled = System.nanoTime();
+    Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+        .until(() -> client.nodes().withName(node.nodeName()).get().getStatus().getImages().stream()
+            .anyMatch(i -> i.getNames() != null && i.getNames().contains(image)));
+    report.add("node status lists the pulled image after " + millisSince(pulled) + " ms more");
     node.withRegistryDown(Registry.AIRGAP, () -> {
       client.resource(instance(ns, "offline", image, null)).create();
       ClawInstanceStatus offline = awaitStatus(ns, "offline", s -> s.phase() == Phase.Running);
@@ -399,6 +406,7 @@ class RealNodeIT {
   void eachPullFailureCauseIsNamedWithItsRegistryAndHint() throws Exception {
     String ns = newNamespace(client);
     String platformImage = armOnlyIndex("armonly", "1");
+    node.pushImage(Registry.PRIVATE, "team/other:1", "o1"); // never pulled here: the node does not hold it
     client.resource(secret(ns, "wrongcred", node.registryUser(), "not-" + node.registryPassword())).create();
     try (TooManyRequests front = TooManyRequests.on(node.registryAddress(Registry.RATELIMIT))) {
       node.withRegistryDown(Registry.AIRGAP, () -> {
@@ -407,7 +415,7 @@ class RealNodeIT {
         images.put("dns", "registry.nosuch.invalid/app:1");
         images.put("tls", Registry.TLS.host() + "/app:1");
         images.put("ratelimit", Registry.RATELIMIT.host() + "/app:1");
-        images.put("wrong-secret", Registry.PRIVATE.host() + "/team/app:1");
+        images.put("wrong-secret", Registry.PRIVATE.host() + "/team/other:1");
         images.put("platform", platformImage);
         images.forEach((name, image) -> {
           ClawInstance instance = instance(ns, name, image, PullPolicy.ALWAYS);

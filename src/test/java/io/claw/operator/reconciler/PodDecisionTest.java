@@ -152,4 +152,18 @@ class PodDecisionTest {
     assertInstanceOf(PodDecision.Replace.class, replaced);
     assertEquals(1, ((PodDecision.Replace) replaced).endedInARow());
   }
+
+  /** A create met 409: the Pod of the instance's name as the API server holds it (ClawInstanceReconcilerTest's paths). */
+  @Test
+  void afterAConflictOurPodIsAdoptedItsLabelsRestoredAndAForeignOneIsAConflict() {
+    Pod ours = live(NOW.minusSeconds(5), b -> b);
+    assertInstanceOf(PodDecision.Adopt.class, PodDecision.afterConflict(instance(), ours, DESIRED),
+        "the cache lags: its event will follow");
+    Pod unlabelled = new PodBuilder(ours).editMetadata().removeFromLabels(Labels.MANAGED_BY).endMetadata().build();
+    assertInstanceOf(PodDecision.RestoreLabels.class, PodDecision.afterConflict(instance(), unlabelled, DESIRED));
+    Pod foreign = new PodBuilder(ours).editMetadata().withOwnerReferences().endMetadata().build();
+    assertInstanceOf(PodDecision.NameConflict.class, PodDecision.afterConflict(instance(), foreign, DESIRED));
+    assertInstanceOf(PodDecision.NameConflict.class, PodDecision.afterConflict(instance(), null, DESIRED),
+        "deleted again in between: nothing to adopt");
+  }
 }
