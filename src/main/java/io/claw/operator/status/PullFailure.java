@@ -42,6 +42,34 @@ public record PullFailure(String container, String reason, String message) {
   public static final String BACK_OFF = "ImagePullBackOff";
   public static final String ERR_IMAGE_PULL = "ErrImagePull";
 
+  /** Kubelet 1.32+ (kubernetes/kubernetes#127918): the back-off message carries the error before it. */
+  private static final Pattern BACK_OFF_WITH_ERROR = Pattern.compile("^Back-off pulling image \"[^\"]*\": (\\w+): (.*)$",
+      Pattern.DOTALL);
+  private static final Pattern BARE_BACK_OFF = Pattern.compile("^Back-off pulling image \"[^\"]*\"$");
+  /** Kubelet 1.28+ (kubernetes/kubernetes#117717), pkg/kubelet/images/image_manager.go evalCRIPullErr. */
+  private static final String REGISTRY_UNAVAILABLE = "because the registry is unavailable";
+  private static final String SIGNATURE_FAILED = "because the signature validation failed";
+
+  private static final List<String> PLATFORM = List.of(
+      "no match for platform in manifest", // containerd, images/image.go
+      "no image found in manifest list for architecture", // CRI-O, containers/image
+      "no matching manifest for", // Docker
+      "does not match the specified platform");
+  private static final List<String> RATE_LIMITED = List.of("toomanyrequests", "too many requests", "rate limit");
+  /** 429 as a status code, not inside a digest or a port. */
+  private static final Pattern STATUS_429 = Pattern.compile("(?<![\\w.:])429(?![\\w.])");
+  private static final List<String> TLS = List.of("x509:", "tls:", "certificate", "server gave http response to https client",
+      "first record does not look like a tls handshake");
+  private static final List<String> UNAUTHORIZED = List.of("unauthorized", "forbidden", "pull access denied",
+      "authorization failed", "authentication required", "no basic auth credentials", "requesting bearer token",
+      "failed to authorize", "denied: ");
+  private static final List<String> NOT_FOUND = List.of("not found", "manifest unknown", "name unknown",
+      "repository name not known", "does not exist");
+  private static final List<String> UNREACHABLE = List.of("connection refused", "no such host", "i/o timeout",
+      "no route to host", "network is unreachable", "connection reset", "deadline exceeded", "server misbehaving",
+      "temporary failure in name resolution", "dial tcp", "500 internal server error", "502 bad gateway",
+      "503 service unavailable", "504 gateway timeout", "pinging container registry");
+
   /** The first pull failure among init containers, then app containers, then ephemeral (debug) containers. */
   public static Optional<PullFailure> of(Pod pod) {
     PodStatus status = pod.getStatus();
@@ -80,14 +108,13 @@ public record PullFailure(String container, String reason, String message) {
     return Optional.ofNullable(cs.getState()).map(s -> s.getWaiting());
   }
 
-  private static Stream<ContainerStatus> stream(java.util.List<ContainerStatus> list) {
+  private static Stream<ContainerStatus> stream(List<ContainerStatus> list) {
     return list == null ? Stream.empty() : list.stream();
   }
 
   private static String nullToEmpty(String s) {
     return s == null ? "" : s;
   }
-
 
   /**
    * What the node the Pod is bound to says about the image.
@@ -98,34 +125,6 @@ public record PullFailure(String container, String reason, String message) {
   public record NodeFacts(String node, Boolean holdsImage, String platform) {
     public static final NodeFacts UNKNOWN = new NodeFacts(null, null, null);
   }
-
-  /** Kubelet 1.32+ (kubernetes/kubernetes#127918): the back-off message carries the error before it. */
-  private static final Pattern BACK_OFF_WITH_ERROR = Pattern.compile("^Back-off pulling image \"[^\"]*\": (\\w+): (.*)$",
-      Pattern.DOTALL);
-  private static final Pattern BARE_BACK_OFF = Pattern.compile("^Back-off pulling image \"[^\"]*\"$");
-  /** Kubelet 1.28+ (kubernetes/kubernetes#117717), pkg/kubelet/images/image_manager.go evalCRIPullErr. */
-  private static final String REGISTRY_UNAVAILABLE = "because the registry is unavailable";
-  private static final String SIGNATURE_FAILED = "because the signature validation failed";
-
-  private static final List<String> PLATFORM = List.of(
-      "no match for platform in manifest", // containerd, images/image.go
-      "no image found in manifest list for architecture", // CRI-O, containers/image
-      "no matching manifest for", // Docker
-      "does not match the specified platform");
-  private static final List<String> RATE_LIMITED = List.of("toomanyrequests", "too many requests", "rate limit");
-  /** 429 as a status code, not inside a digest or a port. */
-  private static final Pattern STATUS_429 = Pattern.compile("(?<![\\w.:])429(?![\\w.])");
-  private static final List<String> TLS = List.of("x509:", "tls:", "certificate", "server gave http response to https client",
-      "first record does not look like a tls handshake");
-  private static final List<String> UNAUTHORIZED = List.of("unauthorized", "forbidden", "pull access denied",
-      "authorization failed", "authentication required", "no basic auth credentials", "requesting bearer token",
-      "failed to authorize", "denied: ");
-  private static final List<String> NOT_FOUND = List.of("not found", "manifest unknown", "name unknown",
-      "repository name not known", "does not exist");
-  private static final List<String> UNREACHABLE = List.of("connection refused", "no such host", "i/o timeout",
-      "no route to host", "network is unreachable", "connection reset", "deadline exceeded", "server misbehaving",
-      "temporary failure in name resolution", "dial tcp", "500 internal server error", "502 bad gateway",
-      "503 service unavailable", "504 gateway timeout", "pinging container registry");
 
   /**
    * The cause of a failure the kubelet reports with {@code reason} and {@code message}; empty when
