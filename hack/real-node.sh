@@ -120,11 +120,20 @@ start_control_plane() {
   wait_for kube-apiserver 60 kubectl --kubeconfig "$KUBECONFIG_FILE" get --raw /readyz
 }
 
+# A port nothing listens on or uses, below the kernel's ephemeral range (where any outgoing
+# connection may take a port between the check and the bind: etcd once failed with "address
+# already in use" that way), and not handed out before in this rig.
 free_port() {
-  local port
+  local port low
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  ((low > 21000)) || low=32768
   while :; do
-    port=$((20000 + RANDOM % 20000))
-    ss -Htln "sport = :$port" | grep -q . || { echo "$port"; return; }
+    port=$((20000 + RANDOM % (low - 20000)))
+    grep -qx "$port" "$D/ports.used" 2>/dev/null && continue
+    ss -Htan "sport = :$port" | grep -q . && continue
+    echo "$port" >>"$D/ports.used"
+    echo "$port"
+    return
   done
 }
 

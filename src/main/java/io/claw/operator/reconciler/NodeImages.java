@@ -44,8 +44,10 @@ final class NodeImages {
       try {
         seen = read(client, nodeName, now);
       } catch (KubernetesClientException e) {
+        // a fact for the hint, not worth failing the reconcile over: the status says Unknown
         if (e.getCode() != 403) {
-          throw e;
+          LOG.debugf("Cannot read node %s: %s", nodeName, e.getMessage());
+          return new NodeFacts(nodeName, null, null);
         }
         if (forbiddenLogged.compareAndSet(false, true)) {
           LOG.warnf("Cannot tell whether nodes hold the images that fail to pull: no permission to get Nodes. "
