@@ -1,7 +1,9 @@
 package io.claw.operator.api;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
@@ -10,8 +12,14 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class ClawInstanceSpec {
@@ -42,6 +50,72 @@ public class ClawInstanceSpec {
   @Min(1)
   @Max(65535)
   private Integer port;
+
+  @JsonPropertyDescription("Entrypoint of the app container (the image's ENTRYPOINT when absent).")
+  private List<String> command = new ArrayList<>();
+
+  @JsonPropertyDescription("Arguments to the entrypoint (the image's CMD when absent).")
+  private List<String> args = new ArrayList<>();
+
+  @JsonPropertyDescription("Volumes of the Pod: configMap, secret, persistentVolumeClaim, emptyDir or projected, one "
+      + "source each.")
+  private List<AppVolume> volumes = new ArrayList<>();
+
+  @JsonPropertyDescription("Where the app container mounts spec.volumes, by name.")
+  private List<VolumeMount> volumeMounts = new ArrayList<>();
+
+  @JsonPropertyDescription("Probe that gates readiness: the instance is Ready only while it passes.")
+  private Probe readinessProbe;
+
+  @JsonPropertyDescription("Probe whose failures make the kubelet restart the app container.")
+  private Probe livenessProbe;
+
+  @JsonPropertyDescription("Probe that holds the other probes off until the app has started.")
+  private Probe startupProbe;
+
+  @JsonPropertyDescription("Pod-level security settings (runAsUser, runAsGroup, fsGroup, ...). Under the restricted "
+      + "profile the operator sets runAsNonRoot and seccompProfile where these leave them unset.")
+  private PodSecurityContext podSecurityContext;
+
+  @JsonPropertyDescription("Security settings of the app container (runAsUser, readOnlyRootFilesystem, ...). Under "
+      + "the restricted profile the operator sets allowPrivilegeEscalation false and drops ALL capabilities where "
+      + "these leave them unset.")
+  private SecurityContext securityContext;
+
+  @JsonPropertyDescription("ServiceAccount the Pod runs as (the namespace's default when absent).")
+  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+  @Size(max = 253)
+  private String serviceAccountName;
+
+  @JsonPropertyDescription("Mount the ServiceAccount's API token in the Pod. Only with serviceAccountName: an app "
+      + "that does not call the Kubernetes API carries no credential for it. False when absent.")
+  private Boolean automountServiceAccountToken;
+
+  @JsonPropertyDescription("Labels a node must carry for the Pod to be scheduled there.")
+  private Map<String, String> nodeSelector = new LinkedHashMap<>();
+
+  @JsonPropertyDescription("Taints the Pod tolerates.")
+  private List<Toleration> tolerations = new ArrayList<>();
+
+  @JsonPropertyDescription("Node and Pod affinity rules of the Pod.")
+  private Affinity affinity;
+
+  @JsonPropertyDescription("PriorityClass of the Pod.")
+  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+  @Size(max = 253)
+  private String priorityClassName;
+
+  @JsonPropertyDescription("Seconds the app has to stop after SIGTERM before it is killed (30 when absent).")
+  @Min(0)
+  @Max(3600)
+  private Long terminationGracePeriodSeconds;
+
+  @JsonPropertyDescription("Labels added to the Pod. The operator's own (app.kubernetes.io/managed-by, name, "
+      + "instance) win over these.")
+  private Map<String, String> podLabels = new LinkedHashMap<>();
+
+  @JsonPropertyDescription("Annotations added to the Pod. The operator's own (claw.io/...) win over these.")
+  private Map<String, String> podAnnotations = new LinkedHashMap<>();
 
   public String getImage() {
     return image;
@@ -89,5 +163,149 @@ public class ClawInstanceSpec {
 
   public void setPort(Integer port) {
     this.port = port;
+  }
+
+  public List<String> getCommand() {
+    return command;
+  }
+
+  public void setCommand(List<String> command) {
+    this.command = command == null ? new ArrayList<>() : command;
+  }
+
+  public List<String> getArgs() {
+    return args;
+  }
+
+  public void setArgs(List<String> args) {
+    this.args = args == null ? new ArrayList<>() : args;
+  }
+
+  public List<AppVolume> getVolumes() {
+    return volumes;
+  }
+
+  public void setVolumes(List<AppVolume> volumes) {
+    this.volumes = volumes == null ? new ArrayList<>() : volumes;
+  }
+
+  public List<VolumeMount> getVolumeMounts() {
+    return volumeMounts;
+  }
+
+  public void setVolumeMounts(List<VolumeMount> volumeMounts) {
+    this.volumeMounts = volumeMounts == null ? new ArrayList<>() : volumeMounts;
+  }
+
+  public Probe getReadinessProbe() {
+    return readinessProbe;
+  }
+
+  public void setReadinessProbe(Probe readinessProbe) {
+    this.readinessProbe = readinessProbe;
+  }
+
+  public Probe getLivenessProbe() {
+    return livenessProbe;
+  }
+
+  public void setLivenessProbe(Probe livenessProbe) {
+    this.livenessProbe = livenessProbe;
+  }
+
+  public Probe getStartupProbe() {
+    return startupProbe;
+  }
+
+  public void setStartupProbe(Probe startupProbe) {
+    this.startupProbe = startupProbe;
+  }
+
+  public PodSecurityContext getPodSecurityContext() {
+    return podSecurityContext;
+  }
+
+  public void setPodSecurityContext(PodSecurityContext podSecurityContext) {
+    this.podSecurityContext = podSecurityContext;
+  }
+
+  public SecurityContext getSecurityContext() {
+    return securityContext;
+  }
+
+  public void setSecurityContext(SecurityContext securityContext) {
+    this.securityContext = securityContext;
+  }
+
+  public String getServiceAccountName() {
+    return serviceAccountName;
+  }
+
+  public void setServiceAccountName(String serviceAccountName) {
+    this.serviceAccountName = serviceAccountName;
+  }
+
+  public Boolean getAutomountServiceAccountToken() {
+    return automountServiceAccountToken;
+  }
+
+  public void setAutomountServiceAccountToken(Boolean automountServiceAccountToken) {
+    this.automountServiceAccountToken = automountServiceAccountToken;
+  }
+
+  public Map<String, String> getNodeSelector() {
+    return nodeSelector;
+  }
+
+  public void setNodeSelector(Map<String, String> nodeSelector) {
+    this.nodeSelector = nodeSelector == null ? new LinkedHashMap<>() : nodeSelector;
+  }
+
+  public List<Toleration> getTolerations() {
+    return tolerations;
+  }
+
+  public void setTolerations(List<Toleration> tolerations) {
+    this.tolerations = tolerations == null ? new ArrayList<>() : tolerations;
+  }
+
+  public Affinity getAffinity() {
+    return affinity;
+  }
+
+  public void setAffinity(Affinity affinity) {
+    this.affinity = affinity;
+  }
+
+  public String getPriorityClassName() {
+    return priorityClassName;
+  }
+
+  public void setPriorityClassName(String priorityClassName) {
+    this.priorityClassName = priorityClassName;
+  }
+
+  public Long getTerminationGracePeriodSeconds() {
+    return terminationGracePeriodSeconds;
+  }
+
+  public void setTerminationGracePeriodSeconds(Long terminationGracePeriodSeconds) {
+    this.terminationGracePeriodSeconds = terminationGracePeriodSeconds;
+  }
+
+  public Map<String, String> getPodLabels() {
+    return podLabels;
+  }
+
+  public void setPodLabels(Map<String, String> podLabels) {
+    this.podLabels = podLabels == null ? new LinkedHashMap<>() : podLabels;
+  }
+
+  public Map<String, String> getPodAnnotations() {
+    return podAnnotations;
+  }
+
+  public void setPodAnnotations(Map<String, String> podAnnotations) {
+    this.podAnnotations = podAnnotations == null ? new LinkedHashMap<>() : podAnnotations;
   }
 }

@@ -25,7 +25,8 @@ public record ClawInstanceStatus(
     @JsonPropertyDescription("Ready and ImagePullFailed conditions, and PullSecretsFound when pull secrets are named.") List<ClawCondition> conditions,
     @JsonPropertyDescription("Pods of this instance that ended in a row (evicted, or stopped for good) within 10 minutes "
         + "of their creation; each was replaced, after a back-off that doubles with this count. Absent once a Pod "
-        + "has run for 10 minutes.") Integer endedPods) {
+        + "has run for 10 minutes.") Integer endedPods,
+    @JsonPropertyDescription("The Pod Security profile the Pod is built to, and why.") PodSecurityReport podSecurity) {
 
   public Optional<ClawCondition> condition(String type) {
     return conditions == null ? Optional.empty()
@@ -58,7 +59,7 @@ public record ClawInstanceStatus(
   public Builder toBuilder() {
     return new Builder().phase(phase).message(message).pullPolicy(pullPolicy).pullPolicySource(pullPolicySource)
         .image(image).imageID(imageID).pullFailureReason(pullFailureReason).pullFailure(pullFailure).podName(podName)
-        .observedGeneration(observedGeneration).conditions(conditions).endedPods(endedPods);
+        .observedGeneration(observedGeneration).conditions(conditions).endedPods(endedPods).podSecurity(podSecurity);
   }
 
   /** Named construction: a status has many fields of the same type. */
@@ -75,6 +76,7 @@ public record ClawInstanceStatus(
     private Long observedGeneration;
     private List<ClawCondition> conditions;
     private Integer endedPods;
+    private PodSecurityReport podSecurity;
 
     private Builder() {
     }
@@ -139,9 +141,14 @@ public record ClawInstanceStatus(
       return this;
     }
 
+    public Builder podSecurity(PodSecurityReport value) {
+      podSecurity = value;
+      return this;
+    }
+
     public ClawInstanceStatus build() {
       return new ClawInstanceStatus(phase, message, pullPolicy, pullPolicySource, image, imageID, pullFailureReason,
-          pullFailure, podName, observedGeneration, conditions, endedPods);
+          pullFailure, podName, observedGeneration, conditions, endedPods, podSecurity);
     }
   }
 }

@@ -18,6 +18,10 @@ public final class Reasons {
   public static final String POD_ENDED_BACK_OFF = "PodEndedBackOff";
   public static final String POD_NAME_CONFLICT = "PodNameConflict";
   public static final String NO_IMAGE = "NoImage";
+  /** The spec cannot be built into a Pod (the message names the field); a live Pod stays as it was. */
+  public static final String INVALID_SPEC = "InvalidSpec";
+  /** The Pod would fail the restricted Pod Security Standard that applies; the message names the control and the field. */
+  public static final String POD_SECURITY_VIOLATION = "PodSecurityViolation";
   /** The API server refused a change (quota, admission, validation); the message is its answer. */
   public static final String RECONCILE_ERROR = "ReconcileError";
 

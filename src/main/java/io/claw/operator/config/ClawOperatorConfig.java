@@ -20,6 +20,8 @@ public interface ClawOperatorConfig {
   String DEFAULT_IMAGE = "claw.operator.default-image";
   String CHECK_PULL_SECRETS = "claw.operator.check-pull-secrets";
   String READ_NODE_IMAGES = "claw.operator.read-node-images";
+  String POD_SECURITY = "claw.operator.pod-security";
+  String READ_NAMESPACES = "claw.operator.read-namespaces";
 
   /**
    * Pull policy for instances that do not set spec.pullPolicy. IfNotPresent by default: safe
@@ -46,6 +48,21 @@ public interface ClawOperatorConfig {
    */
   @WithDefault("true")
   boolean readNodeImages();
+
+  /**
+   * The Pod Security profile of the Pods: auto (restricted where the namespace enforces
+   * restricted, baseline elsewhere), restricted, or baseline.
+   */
+  @WithDefault("auto")
+  @WithConverter(PodSecuritySettingConverter.class)
+  PodSecuritySetting podSecurity();
+
+  /**
+   * Whether to watch Namespaces (their pod-security.kubernetes.io/enforce label) for the auto
+   * profile. Needs get, list and watch on Namespaces; without it auto means baseline.
+   */
+  @WithDefault("true")
+  boolean readNamespaces();
 
   LeaderElection leaderElection();
 

@@ -1,5 +1,6 @@
 package io.claw.operator.pod;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -10,7 +11,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import io.claw.operator.api.ClawInstance;
+import io.claw.operator.api.AppVolume;
 import io.claw.operator.api.ClawInstanceSpec;
+import io.claw.operator.api.PodSecurityProfile;
 import io.claw.operator.api.PullPolicy;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -21,6 +24,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
 
 /** The Pod an instance should have: built from scratch, no I/O, same inputs give the same Pod. */
 public final class ClawPod {
@@ -40,16 +45,21 @@ public final class ClawPod {
     return instance.getMetadata().getName();
   }
 
-  public static Pod desired(ClawInstance instance, String image, PullPolicy pullPolicy) {
-    PodSpec spec = podSpec(instance.getSpec(), image, pullPolicy);
+  public static Pod desired(ClawInstance instance, String image, PullPolicy pullPolicy, PodSecurityProfile profile) {
+    ClawInstanceSpec given = instance.getSpec();
+    PodSpec spec = podSpec(given, image, pullPolicy, profile);
+    // the instance's own labels and annotations first, so that the operator's win
+    Map<String, String> labels = new LinkedHashMap<>(given.getPodLabels());
+    labels.putAll(Labels.forInstance(instance));
+    Map<String, String> annotations = new LinkedHashMap<>(given.getPodAnnotations());
+    annotations.put(Labels.POD_SPEC_HASH, specHash(spec, given.getPodLabels(), given.getPodAnnotations()));
+    annotations.put(Labels.APPLIED_IMAGE, image);
     return new PodBuilder()
         .withNewMetadata()
           .withName(podName(instance))
           .withNamespace(instance.getMetadata().getNamespace())
-          .withLabels(Labels.forInstance(instance))
-          .withAnnotations(Map.of(
-              Labels.POD_SPEC_HASH, specHash(spec),
-              Labels.APPLIED_IMAGE, image))
+          .withLabels(labels)
+          .withAnnotations(annotations)
           .withOwnerReferences(new OwnerReferenceBuilder()
               .withApiVersion(instance.getApiVersion())
               .withKind(instance.getKind())
@@ -63,18 +73,46 @@ public final class ClawPod {
         .build();
   }
 
-  private static PodSpec podSpec(ClawInstanceSpec spec, String image, PullPolicy pullPolicy) {
+  private static PodSpec podSpec(ClawInstanceSpec spec, String image, PullPolicy pullPolicy, PodSecurityProfile profile) {
     var container = new ContainerBuilder()
         .withName(CONTAINER_NAME)
         .withImage(image)
         .withImagePullPolicy(pullPolicy.value())
+        .withCommand(spec.getCommand())
+        .withArgs(spec.getArgs())
         .withEnv(spec.getEnv())
         .withResources(spec.getResources())
         .withPorts(ports(spec))
+        .withVolumeMounts(spec.getVolumeMounts())
+        .withReadinessProbe(spec.getReadinessProbe())
+        .withLivenessProbe(spec.getLivenessProbe())
+        .withStartupProbe(spec.getStartupProbe())
+        .withSecurityContext(PodSecurity.containerContext(spec, profile))
         .build();
+    boolean token = Boolean.TRUE.equals(spec.getAutomountServiceAccountToken()) && spec.getServiceAccountName() != null;
     return new PodSpecBuilder()
         .withContainers(container)
         .withImagePullSecrets(spec.getImagePullSecrets().stream().map(LocalObjectReference::new).toList())
+        .withSecurityContext(PodSecurity.podContext(spec, profile))
+        .withServiceAccountName(spec.getServiceAccountName())
+        .withAutomountServiceAccountToken(token)
+        .withVolumes(spec.getVolumes().stream().map(ClawPod::volume).toList())
+        .withNodeSelector(spec.getNodeSelector().isEmpty() ? null : spec.getNodeSelector())
+        .withTolerations(spec.getTolerations())
+        .withAffinity(spec.getAffinity())
+        .withPriorityClassName(spec.getPriorityClassName())
+        .withTerminationGracePeriodSeconds(spec.getTerminationGracePeriodSeconds())
+        .build();
+  }
+
+  private static Volume volume(AppVolume v) {
+    return new VolumeBuilder()
+        .withName(v.getName())
+        .withConfigMap(v.getConfigMap())
+        .withSecret(v.getSecret())
+        .withPersistentVolumeClaim(v.getPersistentVolumeClaim())
+        .withEmptyDir(v.getEmptyDir())
+        .withProjected(v.getProjected())
         .build();
   }
 
@@ -86,15 +124,21 @@ public final class ClawPod {
   }
 
   /**
-   * Hash of everything in the spec a live Pod cannot change. The image is left out: it is the
-   * one container field Kubernetes lets us update in place.
+   * Hash of everything a live Pod cannot change, or that the operator replaces the Pod for: the
+   * spec, and the instance's own Pod labels and annotations. The image is left out: it is the one
+   * container field Kubernetes lets us update in place.
    */
-  static String specHash(PodSpec spec) {
+  static String specHash(PodSpec spec, Map<String, String> podLabels, Map<String, String> podAnnotations) {
     PodSpec withoutImage = new PodSpecBuilder(spec)
         .editFirstContainer().withImage(null).endContainer()
         .build();
     try {
-      return Labels.sha256(CANONICAL_JSON.writeValueAsString(withoutImage)).substring(0, 16);
+      String hashed = CANONICAL_JSON.writeValueAsString(withoutImage);
+      if (!podLabels.isEmpty() || !podAnnotations.isEmpty()) {
+        // only when set, so that a Pod without them keeps the hash it had before they existed
+        hashed += CANONICAL_JSON.writeValueAsString(Map.of("labels", podLabels, "annotations", podAnnotations));
+      }
+      return Labels.sha256(hashed).substring(0, 16);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("Cannot serialise a Pod spec", e);
     }

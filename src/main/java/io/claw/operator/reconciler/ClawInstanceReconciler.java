@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
@@ -16,6 +17,8 @@ import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.api.EffectivePullPolicy;
+import io.claw.operator.api.PodSecurityProfile;
+import io.claw.operator.api.PodSecurityReport;
 import io.claw.operator.api.Reasons;
 import io.claw.operator.cache.WithoutManagedFields;
 import io.claw.operator.config.ClawOperatorConfig;
@@ -24,6 +27,8 @@ import io.claw.operator.observability.EventRecorder;
 import io.claw.operator.observability.InstanceEvents;
 import io.claw.operator.observability.PullFailureTransition;
 import io.claw.operator.pod.ClawPod;
+import io.claw.operator.pod.RestrictedProfile;
+import io.claw.operator.pod.SpecProblems;
 import io.claw.operator.status.PodEnding;
 import io.claw.operator.status.PullFailure;
 import io.claw.operator.status.PullFailure.NodeFacts;
@@ -31,6 +36,7 @@ import io.claw.operator.status.StatusCalculator;
 import io.claw.operator.status.StatusCalculator.Observation;
 import io.claw.operator.status.StatusCalculator.PodState;
 import io.claw.operator.status.StatusCalculator.PullSecrets;
+import io.claw.operator.status.StatusCalculator.Rejection;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -79,6 +85,7 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
   private final PullSecretCheck pullSecretCheck = new PullSecretCheck();
   private final RetryBackOff refusals = new RetryBackOff();
   private final NodeImages nodeImages = new NodeImages();
+  private final NamespaceLevels namespaces = new NamespaceLevels();
   private final PodDependent pods;
 
   @Inject
@@ -92,7 +99,9 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
   @Override
   public List<EventSource<?, ClawInstance>> prepareEventSources(EventSourceContext<ClawInstance> context) {
     metrics.countInstancesByPhase(context.getPrimaryCache());
-    return List.of(pods.eventSource(context, LIST_PAGE));
+    return config.readNamespaces()
+        ? List.of(pods.eventSource(context, LIST_PAGE), namespaces.eventSource(context))
+        : List.of(pods.eventSource(context, LIST_PAGE));
   }
 
   @Override
@@ -100,17 +109,25 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
     var policy = EffectivePullPolicy.resolve(instance.getSpec().getPullPolicy(), config.defaultPullPolicy());
     String image = Optional.ofNullable(instance.getSpec().getImage()).or(config::defaultImage).orElse(null);
     Instant now = clock.instant();
+    String namespace = instance.getMetadata().getNamespace();
+    PodSecurityReport security = PodSecurityChoice.choose(config.podSecurity(), namespace, namespaces.level(namespace));
 
     Observation observed;
     Optional<Duration> backOff = Optional.empty();
     if (image == null) {
-      observed = new Observation(instance, policy, null, PodState.NO_IMAGE, null);
+      observed = new Observation(instance, policy, null, PodState.NO_IMAGE, null).withPodSecurity(security);
     } else {
       PullSecrets secrets = config.checkPullSecrets()
           ? pullSecretCheck.check(context.getClient(), instance.getMetadata().getNamespace(),
               instance.getSpec().getImagePullSecrets())
           : PullSecrets.NOT_CHECKED;
-      Pod desired = ClawPod.desired(instance, image, policy.policy());
+      Pod desired = ClawPod.desired(instance, image, policy.policy(), security.profile());
+      Optional<Rejection> rejection = rejection(instance, desired, security);
+      if (rejection.isPresent()) {
+        Pod live = PodDependent.cached(context, desired).orElse(null);
+        return finish(instance, context, new Observation(instance, policy, image, PodState.PRESENT, null)
+            .withPodSecurity(security).withPullSecrets(secrets).rejected(rejection.get(), live), Optional.empty(), now);
+      }
       PodDecision decision = PodDecision.decide(instance, PodDependent.cached(context, desired), desired,
           secretsAppeared(instance, secrets), now);
       Optional<Observation> pod;
@@ -127,13 +144,18 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
         // the status stays as it was, so that the next pass sees the same reasons to replace the Pod
         return UpdateControl.<ClawInstance>noUpdate().rescheduleAfter(JUDGE_AGAIN);
       }
-      observed = withNodeFacts(pod.get().withPullSecrets(secrets), context, now);
+      observed = withNodeFacts(pod.get().withPullSecrets(secrets).withPodSecurity(security), context, now);
       if (decision instanceof PodDecision.BackOff waiting) {
         backOff = Optional.of(waiting.remaining());
       }
     }
-    refusals.forget(uid(instance));
+    return finish(instance, context, observed, backOff, now);
+  }
 
+  /** Writes the status computed from what was observed, and says when to look again. */
+  private UpdateControl<ClawInstance> finish(ClawInstance instance, Context<ClawInstance> context, Observation observed,
+      Optional<Duration> backOff, Instant now) {
+    refusals.forget(uid(instance));
     ClawInstanceStatus status = StatusCalculator.compute(observed, now);
     if (!status.equals(instance.getStatus())) {
       // Written here rather than by JOSDK after reconcile() returns (same server-side apply, same
@@ -158,6 +180,26 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
         .min(Comparator.naturalOrder())
         .ifPresent(control::rescheduleAfter);
     return control;
+  }
+
+  /**
+   * Why the desired Pod is not to be created: a spec that cannot make a valid Pod, or a Pod that
+   * fails the restricted standard where it applies (a namespace enforcing it refuses such a Pod).
+   */
+  private static Optional<Rejection> rejection(ClawInstance instance, Pod desired, PodSecurityReport security) {
+    List<String> problems = SpecProblems.of(instance.getSpec());
+    if (!problems.isEmpty()) {
+      return Optional.of(new Rejection(Reasons.INVALID_SPEC, "The spec cannot be built into a Pod: "
+          + String.join("; ", problems)));
+    }
+    if (security.profile() != PodSecurityProfile.RESTRICTED) {
+      return Optional.empty();
+    }
+    List<RestrictedProfile.Violation> violations = RestrictedProfile.violations(desired.getSpec());
+    return violations.isEmpty() ? Optional.empty() : Optional.of(new Rejection(Reasons.POD_SECURITY_VIOLATION,
+        "The Pod would fail the restricted Pod Security Standard (" + security.reason() + "): "
+            + violations.stream().map(RestrictedProfile.Violation::toString).collect(Collectors.joining("; "))
+            + ". Change those fields, or run the instance where the restricted profile does not apply"));
   }
 
   /** For a Pod that fails to pull: whether its node holds the image. */

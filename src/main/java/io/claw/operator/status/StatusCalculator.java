@@ -14,6 +14,7 @@ import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.api.EffectivePullPolicy;
 import io.claw.operator.api.Phase;
+import io.claw.operator.api.PodSecurityReport;
 import io.claw.operator.api.PullFailureCause;
 import io.claw.operator.api.PullFailureReport;
 import io.claw.operator.api.Reasons;
@@ -67,6 +68,7 @@ public final class StatusCalculator {
         .observedGeneration(generation)
         .conditions(conditions)
         .endedPods(observed.pod() == null ? null : PodEnding.endedPods(observed.pod(), now))
+        .podSecurity(observed.podSecurity())
         .build();
   }
 
@@ -153,9 +155,11 @@ public final class StatusCalculator {
           .map(ending -> Assessment.notReady(Phase.Pending, Reasons.POD_ENDED,
               "Replacing Pod " + podName + ", " + ending.description()))
           .orElseGet(() -> Assessment.notReady(Phase.Pending, Reasons.POD_REPLACING,
-              "Replacing Pod " + podName + ": its pull policy, pull secrets, env, resources or port changed, "
-                  + "which a running Pod cannot take"));
+              "Replacing Pod " + podName + ": its spec changed in fields a running Pod cannot take (all but "
+                  + "the image), or its Pod Security profile did"));
       case ENDED_BACKING_OFF -> backingOff(observed.pod(), ended.orElseThrow(), podName, now);
+      case REJECTED -> Assessment.notReady(Phase.Failed, observed.rejection().reason(), observed.rejection().message()
+          + (observed.pod() == null ? "" : ". Pod " + podName + " stays as it was until the spec can be applied"));
       case PRESENT -> assessPod(observed, previous, podName);
     };
   }
@@ -194,7 +198,8 @@ public final class StatusCalculator {
       boolean ready = podCondition(pod, "Ready").map(c -> "True".equals(c.getStatus())).orElse(false);
       return ready
           ? new Assessment(Phase.Running, true, Reasons.POD_READY, "Pod " + podName + " is running and ready", null, imageID)
-          : new Assessment(Phase.Running, false, Reasons.CONTAINERS_NOT_READY, "Pod " + podName + " is running but not ready",
+          : new Assessment(Phase.Running, false, Reasons.CONTAINERS_NOT_READY,
+              "Pod " + podName + " is running but not ready" + Probes.notReadyBecause(observed.instance().getSpec(), app.get()),
               null, imageID);
     }
     if (state.getTerminated() != null) {
@@ -228,8 +233,13 @@ public final class StatusCalculator {
     }
     if (CONFIG_ERROR.equals(reason)) {
       if (message.contains("runAsNonRoot") && message.contains("will run as root")) {
-        return message + ". The image runs as root, which runAsNonRoot forbids: set a non-root runAsUser in the "
-            + "container's securityContext, or use an image whose USER is not root.";
+        return message + ". The image runs as root, which runAsNonRoot forbids: set spec.securityContext.runAsUser "
+            + "(or spec.podSecurityContext.runAsUser) to a non-zero UID the image can run as, or use an image whose "
+            + "USER is a non-root UID.";
+      }
+      if (message.contains("runAsNonRoot") && message.contains("non-numeric user")) {
+        return message + ". The image names its user, which the kubelet cannot check against runAsNonRoot: set "
+            + "spec.securityContext.runAsUser to that user's numeric UID, or use an image whose USER is a number.";
       }
       if (message.contains("not found") || message.contains("couldn't find key")) {
         return message + ". Create the ConfigMap or Secret (or the key) the Pod refers to, or fix the reference.";
@@ -337,19 +347,37 @@ public final class StatusCalculator {
    * @param pod the live Pod in states PRESENT and REPLACING; null otherwise
    */
   public record Observation(ClawInstance instance, EffectivePullPolicy pullPolicy, String image,
-      PodState podState, Pod pod, PullSecrets pullSecrets, NodeFacts node) {
+      PodState podState, Pod pod, PullSecrets pullSecrets, NodeFacts node, PodSecurityReport podSecurity,
+      Rejection rejection) {
 
     public Observation(ClawInstance instance, EffectivePullPolicy pullPolicy, String image, PodState podState, Pod pod) {
-      this(instance, pullPolicy, image, podState, pod, PullSecrets.NOT_CHECKED, NodeFacts.UNKNOWN);
+      this(instance, pullPolicy, image, podState, pod, PullSecrets.NOT_CHECKED, NodeFacts.UNKNOWN, null, null);
     }
 
     public Observation withPullSecrets(PullSecrets checked) {
-      return new Observation(instance, pullPolicy, image, podState, pod, checked, node);
+      return new Observation(instance, pullPolicy, image, podState, pod, checked, node, podSecurity, rejection);
     }
 
     public Observation withNode(NodeFacts facts) {
-      return new Observation(instance, pullPolicy, image, podState, pod, pullSecrets, facts);
+      return new Observation(instance, pullPolicy, image, podState, pod, pullSecrets, facts, podSecurity, rejection);
     }
+
+    public Observation withPodSecurity(PodSecurityReport report) {
+      return new Observation(instance, pullPolicy, image, podState, pod, pullSecrets, node, report, rejection);
+    }
+
+    /** The spec cannot be built into a Pod: say why, and leave the live Pod, if any, as it is. */
+    public Observation rejected(Rejection why, Pod live) {
+      return new Observation(instance, pullPolicy, image, PodState.REJECTED, live, pullSecrets, node, podSecurity, why);
+    }
+  }
+
+  /**
+   * Why no Pod is built from the spec.
+   *
+   * @param reason the Ready condition's reason (InvalidSpec, PodSecurityViolation)
+   */
+  public record Rejection(String reason, String message) {
   }
 
   /** What the reconciler found, or did, about the instance's Pod in this pass. */
@@ -363,7 +391,9 @@ public final class StatusCalculator {
     /** A Pod with the instance's name exists but belongs to someone else. */
     NAME_CONFLICT,
     /** Neither spec.image nor the operator's default image is set, so no Pod can be built. */
-    NO_IMAGE
+    NO_IMAGE,
+    /** The spec cannot be built into a Pod (Observation.rejection says why); a live Pod stays as it was. */
+    REJECTED
   }
 
   /**

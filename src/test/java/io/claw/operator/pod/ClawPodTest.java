@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
+import io.claw.operator.api.PodSecurityProfile;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.PullPolicy;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -25,37 +26,39 @@ class ClawPodTest {
 
   @Test
   void sameInputsGiveTheSamePod() {
-    assertEquals(ClawPod.desired(instance("a"), "nginx:1.27", PullPolicy.ALWAYS),
-        ClawPod.desired(instance("a"), "nginx:1.27", PullPolicy.ALWAYS));
+    assertEquals(ClawPod.desired(instance("a"), "nginx:1.27", PullPolicy.ALWAYS, PodSecurityProfile.BASELINE),
+        ClawPod.desired(instance("a"), "nginx:1.27", PullPolicy.ALWAYS, PodSecurityProfile.BASELINE));
   }
 
   @Test
   void imageChangeIsAnInPlaceUpdateNotARecreate() {
-    Pod live = ClawPod.desired(instance("a"), "nginx:1.26", PullPolicy.IF_NOT_PRESENT);
-    Pod desired = ClawPod.desired(instance("a"), "nginx:1.27", PullPolicy.IF_NOT_PRESENT);
+    Pod live = ClawPod.desired(instance("a"), "nginx:1.26", PullPolicy.IF_NOT_PRESENT, PodSecurityProfile.BASELINE);
+    Pod desired = ClawPod.desired(instance("a"), "nginx:1.27", PullPolicy.IF_NOT_PRESENT, PodSecurityProfile.BASELINE);
     assertFalse(ClawPod.needsRecreate(live, desired));
     assertTrue(ClawPod.needsImageUpdate(live, desired));
   }
 
   @Test
   void policyOrEnvChangeMeansRecreate() {
-    Pod live = ClawPod.desired(instance("a"), "nginx:1.27", PullPolicy.IF_NOT_PRESENT);
-    assertTrue(ClawPod.needsRecreate(live, ClawPod.desired(instance("a"), "nginx:1.27", PullPolicy.ALWAYS)));
+    Pod live = ClawPod.desired(instance("a"), "nginx:1.27", PullPolicy.IF_NOT_PRESENT, PodSecurityProfile.BASELINE);
+    assertTrue(ClawPod.needsRecreate(live, ClawPod.desired(instance("a"), "nginx:1.27", PullPolicy.ALWAYS, PodSecurityProfile.BASELINE)));
 
     ClawInstance withEnv = instance("a");
     withEnv.getSpec().getEnv().add(new EnvVar("MODE", "prod", null));
-    assertTrue(ClawPod.needsRecreate(live, ClawPod.desired(withEnv, "nginx:1.27", PullPolicy.IF_NOT_PRESENT)));
-    assertFalse(ClawPod.needsImageUpdate(live, ClawPod.desired(withEnv, "nginx:1.27", PullPolicy.IF_NOT_PRESENT)));
+    assertTrue(ClawPod.needsRecreate(live, ClawPod.desired(withEnv, "nginx:1.27", PullPolicy.IF_NOT_PRESENT, PodSecurityProfile.BASELINE)));
+    assertFalse(ClawPod.needsImageUpdate(live, ClawPod.desired(withEnv, "nginx:1.27", PullPolicy.IF_NOT_PRESENT, PodSecurityProfile.BASELINE)));
   }
 
   /**
    * The hash in claw.io/pod-spec-hash decides recreation. If a library upgrade (fabric8, Jackson)
    * changed how the same spec hashes, the new operator would recreate every Pod at once: these
    * values must never change unless that is meant, and then the release notes must say so.
+   * They changed once, on purpose, when the Pod got automountServiceAccountToken: false
+   * (docs/operations.md, "Upgrading"): before, the first one was {@link #BEFORE_NO_TOKEN}.
    */
   @Test
   void theRecreationHashOfAGivenSpecNeverChanges() {
-    assertEquals("59e5958f4341e3ab", hash(instance("a"), PullPolicy.IF_NOT_PRESENT));
+    assertEquals("2d0b72947a80f4a9", hash(instance("a"), PullPolicy.IF_NOT_PRESENT));
     ClawInstance full = instance("a");
     full.getSpec().getEnv().add(new EnvVar("MODE", "prod", null));
     full.getSpec().setImagePullSecrets(java.util.List.of("regcred"));
@@ -63,16 +66,19 @@ class ClawPodTest {
     full.getSpec().setResources(new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
         .addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity("100m"))
         .addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("128Mi")).build());
-    assertEquals("a7b20014a399e537", hash(full, PullPolicy.ALWAYS));
+    assertEquals("cd1d8e8203c0c099", hash(full, PullPolicy.ALWAYS));
   }
 
+  /** The hash the releases before automountServiceAccountToken: false gave a Pod with IfNotPresent and nothing else set. */
+  public static final String BEFORE_NO_TOKEN = "59e5958f4341e3ab";
+
   private static String hash(ClawInstance instance, PullPolicy policy) {
-    return ClawPod.desired(instance, "nginx:1.27", policy).getMetadata().getAnnotations().get(Labels.POD_SPEC_HASH);
+    return ClawPod.desired(instance, "nginx:1.27", policy, PodSecurityProfile.BASELINE).getMetadata().getAnnotations().get(Labels.POD_SPEC_HASH);
   }
 
   @Test
   void podAlwaysCarriesAnExplicitPolicyEvenForLatest() {
-    Pod pod = ClawPod.desired(instance("a"), "nginx:latest", PullPolicy.IF_NOT_PRESENT);
+    Pod pod = ClawPod.desired(instance("a"), "nginx:latest", PullPolicy.IF_NOT_PRESENT, PodSecurityProfile.BASELINE);
     assertEquals("IfNotPresent", pod.getSpec().getContainers().get(0).getImagePullPolicy());
   }
 

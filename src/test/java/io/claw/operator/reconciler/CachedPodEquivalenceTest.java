@@ -12,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.claw.operator.api.PodSecurityProfile;
 import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
@@ -51,7 +52,7 @@ class CachedPodEquivalenceTest {
     return instance;
   }
 
-  private static final Pod DESIRED = ClawPod.desired(instance(null), "registry.local/app:1", PullPolicy.ALWAYS);
+  private static final Pod DESIRED = ClawPod.desired(instance(null), "registry.local/app:1", PullPolicy.ALWAYS, PodSecurityProfile.BASELINE);
 
   /** The desired Pod as a node reports it, with every field the API server and kubelet add. */
   private static Pod full(UnaryOperator<PodBuilder> change) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import io.claw.operator.api.PodSecurityProfile;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.PullPolicy;
 import io.claw.operator.pod.ClawPod;
@@ -41,7 +42,7 @@ class PodDecisionTest {
     return instance;
   }
 
-  private static final Pod DESIRED = ClawPod.desired(instance(), "nginx:1.27", PullPolicy.IF_NOT_PRESENT);
+  private static final Pod DESIRED = ClawPod.desired(instance(), "nginx:1.27", PullPolicy.IF_NOT_PRESENT, PodSecurityProfile.BASELINE);
 
   /** The desired Pod as the API server holds it: created at {@code created}, with a status. */
   private static Pod live(Instant created, UnaryOperator<PodBuilder> change) {

@@ -9,6 +9,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.claw.operator.api.PodSecurityProfile;
 import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
@@ -52,7 +53,7 @@ class StatusCalculatorTest {
   }
 
   private Pod pod(ContainerStatus... statuses) {
-    return new PodBuilder(ClawPod.desired(instance, "nginx:1.27", PullPolicy.IF_NOT_PRESENT))
+    return new PodBuilder(ClawPod.desired(instance, "nginx:1.27", PullPolicy.IF_NOT_PRESENT, PodSecurityProfile.BASELINE))
         .withNewStatus().withPhase("Pending").withContainerStatuses(List.of(statuses)).endStatus().build();
   }
 
@@ -143,7 +144,7 @@ class StatusCalculatorTest {
     ClawInstanceStatus root = observe(pod(waiting("CreateContainerConfigError",
         "container has runAsNonRoot and image will run as root (pod: \"web_ns(uid-1)\", container: claw)")),
         "nginx:1.27", T0);
-    assertTrue(root.message().contains("set a non-root runAsUser in the container's securityContext"), root.message());
+    assertTrue(root.message().contains("set spec.securityContext.runAsUser (or spec.podSecurityContext.runAsUser) to a non-zero UID"), root.message());
     ClawInstanceStatus key = observe(pod(waiting("CreateContainerConfigError",
         "couldn't find key MODE in ConfigMap ns/settings")), "nginx:1.27", T0);
     assertTrue(key.message().endsWith("Create the ConfigMap or Secret (or the key) the Pod refers to, or fix the "

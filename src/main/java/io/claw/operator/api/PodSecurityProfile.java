@@ -1,0 +1,28 @@
+package io.claw.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** The Pod Security Standard the operator builds an instance's Pod to, spelled as the namespace labels spell it. */
+public enum PodSecurityProfile {
+  /** The Pod hardening the restricted standard requires: non-root, seccomp RuntimeDefault, no privilege escalation, no capabilities. */
+  @JsonProperty("restricted")
+  RESTRICTED("restricted"),
+  /** The Pod as the instance describes it, with nothing added: what the baseline standard admits by default. */
+  @JsonProperty("baseline")
+  BASELINE("baseline");
+
+  private final String value;
+
+  PodSecurityProfile(String value) {
+    this.value = value;
+  }
+
+  public String value() {
+    return value;
+  }
+
+  @Override
+  public String toString() {
+    return value;
+  }
+}
