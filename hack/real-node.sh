@@ -17,7 +17,8 @@
 #   hack/real-node.sh down DIR        stop everything and undo every change to the host
 #   hack/real-node.sh registry DIR stop|start NAME   take one registry down or up (NAME: open|private|airgap)
 #   hack/real-node.sh image DIR NAME REPO:TAG MARKER build a busybox app image whose /claw-version
-#                                     holds MARKER and push it to registry NAME
+#                                     holds MARKER and push it to registry NAME (it runs as UID
+#                                     1000; IMAGE_USER=0 makes one that runs as root)
 #
 # `up` needs KUBE_BIN_DIR (etcd, kube-apiserver, kubelet, ...). One rig per machine: `up` first
 # takes down a rig that an earlier run left behind.
@@ -285,7 +286,7 @@ cmd_image() {
   SKOPEO_DEST_OPTIONS=""
   [[ $registry == private ]] && SKOPEO_DEST_OPTIONS="--dest-creds $REGISTRY_USER:$REGISTRY_PASSWORD"
   oci_image "$D" app_rootfs "docker://127.0.0.1:$(registry_port "$registry")/$ref" \
-    --config.user 1000 --config.entrypoint /bin/claw-app --config.workingdir /
+    --config.user "${IMAGE_USER:-1000}" --config.entrypoint /bin/claw-app --config.workingdir /
   echo "$OCI_IMAGE_DIGEST"
 }
 

@@ -136,7 +136,8 @@ class HelmChartTest {
     List<HasMetadata> objects = render(Map.of());
     assertEquals(OPERATOR_RULES, rules(operatorRole(objects).getRules()));
     ClusterRoleBinding binding = all(objects, ClusterRoleBinding.class).stream()
-        .filter(b -> !b.getMetadata().getName().endsWith(NODE_IMAGES)).findFirst().orElseThrow();
+        .filter(b -> !b.getMetadata().getName().endsWith(NODE_IMAGES) && !b.getMetadata().getName().endsWith(NAMESPACES))
+        .findFirst().orElseThrow();
     assertEquals(one(objects, ServiceAccount.class).getMetadata().getName(), binding.getSubjects().get(0).getName());
     assertEquals("claw-system", binding.getSubjects().get(0).getNamespace());
     assertEquals(1, all(objects, Role.class).size(), "the Lease Role of the default leader election");
@@ -147,8 +148,8 @@ class HelmChartTest {
   @Test
   void watchedNamespacesGetRolesOnlyThere() {
     List<HasMetadata> objects = render(Map.of("operator.watchNamespaces[0]", "team-a", "operator.watchNamespaces[1]", "team-b"));
-    // Nodes are cluster-scoped: that right stays a ClusterRole, and it is the only one
-    assertEquals(List.of("claw-claw-operator" + NODE_IMAGES),
+    // Nodes and Namespaces are cluster-scoped: those rights stay ClusterRoles, and they are the only ones
+    assertEquals(List.of("claw-claw-operator" + NODE_IMAGES, "claw-claw-operator" + NAMESPACES),
         all(objects, ClusterRole.class).stream().map(r -> r.getMetadata().getName()).toList());
     // besides the leader election's Role for its Lease in the release namespace
     List<Role> roles = all(objects, Role.class).stream()
@@ -180,12 +181,29 @@ class HelmChartTest {
     assertEquals("true", env(operator(render(Map.of())), "CLAW_OPERATOR_READ_NODE_IMAGES"));
   }
 
-  private static final String NODE_IMAGES = "-node-images";
+  @Test
+  void namespacesMayBeWatchedOnlyWhileTheyAreRead() {
+    ClusterRole namespaces = all(render(Map.of()), ClusterRole.class).stream()
+        .filter(r -> r.getMetadata().getName().endsWith(NAMESPACES)).findFirst().orElseThrow();
+    assertEquals(Set.of("/namespaces:get,list,watch"), rules(namespaces.getRules()));
+    List<HasMetadata> off = render(Map.of("operator.readNamespaces", "false"));
+    assertTrue(all(off, ClusterRole.class).stream().noneMatch(r -> r.getMetadata().getName().endsWith(NAMESPACES)));
+    assertEquals("false", env(operator(off), "CLAW_OPERATOR_READ_NAMESPACES"));
+    assertEquals("auto", env(operator(render(Map.of())), "CLAW_OPERATOR_POD_SECURITY"));
+    assertEquals("restricted", env(operator(render(Map.of("operator.podSecurity", "restricted"))),
+        "CLAW_OPERATOR_POD_SECURITY"));
+    var e = assertThrows(IllegalStateException.class, () -> render(Map.of("operator.podSecurity", "Restricted")));
+    assertTrue(e.getMessage().contains("podSecurity"), e.getMessage());
+  }
 
-  /** The ClusterRole of the operator's own kinds (beside the one for reading nodes). */
+  private static final String NODE_IMAGES = "-node-images";
+  private static final String NAMESPACES = "-namespaces";
+
+  /** The ClusterRole of the operator's own kinds (beside the ones for reading nodes and namespaces). */
   private static ClusterRole operatorRole(List<HasMetadata> objects) {
     List<ClusterRole> roles = all(objects, ClusterRole.class).stream()
-        .filter(r -> !r.getMetadata().getName().endsWith(NODE_IMAGES)).toList();
+        .filter(r -> !r.getMetadata().getName().endsWith(NODE_IMAGES) && !r.getMetadata().getName().endsWith(NAMESPACES))
+        .toList();
     assertEquals(1, roles.size(), "one ClusterRole for the operator's kinds");
     return roles.get(0);
   }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 import io.claw.operator.api.PodSecurityProfile;
+import io.claw.operator.testing.PreviousRelease;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.PullPolicy;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -54,7 +55,7 @@ class ClawPodTest {
    * changed how the same spec hashes, the new operator would recreate every Pod at once: these
    * values must never change unless that is meant, and then the release notes must say so.
    * They changed once, on purpose, when the Pod got automountServiceAccountToken: false
-   * (docs/operations.md, "Upgrading"): before, the first one was {@link #BEFORE_NO_TOKEN}.
+   * (docs/operations.md, "Upgrading"): before, the first one was {@link PreviousRelease#POD_SPEC_HASH}.
    */
   @Test
   void theRecreationHashOfAGivenSpecNeverChanges() {
@@ -68,9 +69,6 @@ class ClawPodTest {
         .addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("128Mi")).build());
     assertEquals("cd1d8e8203c0c099", hash(full, PullPolicy.ALWAYS));
   }
-
-  /** The hash the releases before automountServiceAccountToken: false gave a Pod with IfNotPresent and nothing else set. */
-  public static final String BEFORE_NO_TOKEN = "59e5958f4341e3ab";
 
   private static String hash(ClawInstance instance, PullPolicy policy) {
     return ClawPod.desired(instance, "nginx:1.27", policy, PodSecurityProfile.BASELINE).getMetadata().getAnnotations().get(Labels.POD_SPEC_HASH);

@@ -121,7 +121,12 @@ public final class RealNode implements AutoCloseable {
    * {@code registry/repoAndTag} and returns the manifest digest the registry now serves.
    */
   public String pushImage(Registry registry, String repoAndTag, String marker) {
-    String out = script(Map.of(), 120, "image", registry.id, repoAndTag, marker);
+    return pushImage(registry, repoAndTag, marker, 1000);
+  }
+
+  /** As {@link #pushImage(Registry, String, String)}, with the image's USER (0: an image that runs as root). */
+  public String pushImage(Registry registry, String repoAndTag, String marker, int user) {
+    String out = script(Map.of("IMAGE_USER", String.valueOf(user)), 120, "image", registry.id, repoAndTag, marker);
     return out.lines().filter(l -> l.startsWith("sha256:")).reduce((a, b) -> b)
         .orElseThrow(() -> new IllegalStateException("no digest from pushing " + repoAndTag + ":\n" + out));
   }
