@@ -251,7 +251,8 @@ class ProductionPodsIT {
     client.resource(pinned).create();
     ClawInstanceStatus unscheduled = awaitStatus(ns, "pinned",
         s -> Reasons.POD_NOT_SCHEDULED.equals(readyReason(s)) && s.message().contains("0/1 nodes are available"));
-    // kube-scheduler 1.20: "0/1 nodes are available: 1 node(s) didn't match node selector."
+    // kube-scheduler 1.20.2 here: "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity.";
+    // 1.22+ (nodeaffinity plugin, ErrReasonPod): "... didn't match Pod's node affinity/selector"
     assertTrue(unscheduled.message().contains("node(s) didn't match"), unscheduled.message());
     report.add("nodeSelector: " + unscheduled.message());
     try {
