@@ -2,6 +2,8 @@ package io.claw.operator.reconciler;
 
 import java.util.Optional;
 
+import io.claw.operator.config.ClawOperatorConfig;
+import io.claw.operator.pod.PodSecurity;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
@@ -47,8 +49,14 @@ record Refusal(boolean namespaceGone, int code, String answer) {
     if (answer.contains("must specify")) {
       return Optional.of("The namespace's ResourceQuota needs requests and limits on every Pod: set spec.resources.");
     }
+    if (answer.contains("violates PodSecurity \"restricted")) {
+      return Optional.of("The namespace enforces Pod Security restricted without the label the auto profile follows "
+          + "(the cluster's admission configuration may set it for all namespaces): label the namespace "
+          + PodSecurity.ENFORCE_LABEL + "=restricted, or set " + ClawOperatorConfig.POD_SECURITY + "=restricted.");
+    }
     if (answer.contains("violates PodSecurity")) {
-      return Optional.of("The namespace enforces Pod Security; the answer lists what the Pod must change.");
+      return Optional.of("The namespace enforces Pod Security; the answer names the fields of spec.securityContext or "
+          + "spec.podSecurityContext to change.");
     }
     if (answer.contains("admission webhook") && answer.contains("denied the request")) {
       return Optional.of("An admission webhook refused the Pod; its answer names the rule.");

@@ -77,8 +77,18 @@ class RefusalTest {
         Refusal.of(answer(403, "Forbidden", "pods \"web\" is forbidden: failed quota: q: must specify limits.cpu",
             "pods", null)).orElseThrow().hint());
     // pkg/admission/plugin/podsecurity (Kubernetes 1.25+), quoted in issue 20
-    assertTrue(Refusal.of(answer(403, "Forbidden", "pods \"x\" is forbidden: violates PodSecurity \"restricted:latest\": "
-        + "allowPrivilegeEscalation != false", "pods", null)).orElseThrow().hint().orElseThrow().contains("Pod Security"));
+    assertEquals("The namespace enforces Pod Security restricted without the label the auto profile follows (the "
+        + "cluster's admission configuration may set it for all namespaces): label the namespace "
+        + "pod-security.kubernetes.io/enforce=restricted, or set claw.operator.pod-security=restricted.",
+        Refusal.of(answer(403, "Forbidden", "pods \"x\" is forbidden: violates PodSecurity \"restricted:latest\": "
+            + "allowPrivilegeEscalation != false (container \"claw\" must set securityContext.allowPrivilegeEscalation=false), "
+            + "unrestricted capabilities (container \"claw\" must set securityContext.capabilities.drop=[\"ALL\"]), "
+            + "runAsNonRoot != true (pod or container \"claw\" must set securityContext.runAsNonRoot=true), seccompProfile "
+            + "(pod or container \"claw\" must set securityContext.seccompProfile.type to \"RuntimeDefault\" or "
+            + "\"Localhost\")", "pods", null)).orElseThrow().hint().orElseThrow());
+    assertTrue(Refusal.of(answer(403, "Forbidden", "pods \"x\" is forbidden: violates PodSecurity \"baseline:latest\": "
+        + "privileged (container \"claw\" must not set securityContext.privileged=true)", "pods", null)).orElseThrow()
+        .hint().orElseThrow().contains("spec.securityContext"));
     assertTrue(Refusal.of(answer(400, "BadRequest", "admission webhook \"policy.example.com\" denied the request: no",
         "pods", null)).orElseThrow().hint().isPresent());
     assertEquals(Optional.empty(), Refusal.of(answer(422, "Invalid", "Pod \"web\" is invalid: spec.containers",

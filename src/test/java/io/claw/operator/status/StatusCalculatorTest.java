@@ -97,6 +97,33 @@ class StatusCalculatorTest {
   }
 
   @Test
+  void aRunningContainerThatIsNotReadyNamesTheProbeThatHoldsItBack() {
+    instance.getSpec().setReadinessProbe(new io.fabric8.kubernetes.api.model.ProbeBuilder().withNewHttpGet()
+        .withPath("/ready").withPort(new io.fabric8.kubernetes.api.model.IntOrString(8080)).endHttpGet().build());
+    ClawInstanceStatus notReady = observe(running(true), "nginx:1.27", T0);
+    assertEquals("ContainersNotReady", notReady.condition(ClawCondition.READY).orElseThrow().reason());
+    assertEquals(Phase.Running, notReady.phase());
+    assertEquals("Pod web is running but not ready: its readiness probe (HTTP GET /ready on port 8080) does not pass; "
+        + "the probe's answers are in the Pod's Events (kubectl describe pod)", notReady.message());
+
+    instance.getSpec().setStartupProbe(new io.fabric8.kubernetes.api.model.ProbeBuilder().withNewExec()
+        .withCommand("cat", "/tmp/started").endExec().build());
+    assertEquals("Pod web is running but not ready: its startup probe (exec cat /tmp/started) has not passed yet",
+        observe(running(false), "nginx:1.27", T0).message());
+    instance.getSpec().setReadinessProbe(null);
+    instance.getSpec().setStartupProbe(null);
+    assertEquals("Pod web is running but not ready", observe(running(true), "nginx:1.27", T0).message());
+  }
+
+  /** A running container, not ready; {@code started} as the kubelet reports it once a startup probe passed. */
+  private Pod running(boolean started) {
+    return new PodBuilder(pod(new ContainerStatusBuilder().withName("claw").withImageID("nginx@sha256:1")
+        .withStarted(started).withReady(false).withNewState().withNewRunning().endRunning().endState().build()))
+        .editStatus().withPhase("Running")
+        .withConditions(new PodConditionBuilder().withType("Ready").withStatus("False").build()).endStatus().build();
+  }
+
+  @Test
   void aPullFailureIsDiagnosedAndItsCauseOutlivesTheBareBackOff() {
     Pod bound = new PodBuilder(pod(waiting("ErrImagePull",
         "rpc error: code = Unknown desc = failed to pull and unpack image \"nginx:1.27\": failed to resolve reference "
@@ -145,6 +172,12 @@ class StatusCalculatorTest {
         "container has runAsNonRoot and image will run as root (pod: \"web_ns(uid-1)\", container: claw)")),
         "nginx:1.27", T0);
     assertTrue(root.message().contains("set spec.securityContext.runAsUser (or spec.podSecurityContext.runAsUser) to a non-zero UID"), root.message());
+    // the same function, for an image whose USER is a name
+    ClawInstanceStatus named = observe(pod(waiting("CreateContainerConfigError",
+        "container has runAsNonRoot and image has non-numeric user (app), cannot verify user is non-root (pod: "
+            + "\"web_ns(uid-1)\", container: claw)")), "nginx:1.27", T0);
+    assertTrue(named.message().endsWith("set spec.securityContext.runAsUser to that user's numeric UID, or use an image "
+        + "whose USER is a number."), named.message());
     ClawInstanceStatus key = observe(pod(waiting("CreateContainerConfigError",
         "couldn't find key MODE in ConfigMap ns/settings")), "nginx:1.27", T0);
     assertTrue(key.message().endsWith("Create the ConfigMap or Secret (or the key) the Pod refers to, or fix the "
