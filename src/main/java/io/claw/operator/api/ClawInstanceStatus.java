@@ -15,7 +15,11 @@ public record ClawInstanceStatus(
     @JsonPropertyDescription("Pending, Running, ImagePullFailed or Failed.") Phase phase,
     @JsonPropertyDescription("Human-readable summary of the phase: why the instance is not running, if it is not.") String message,
     @JsonPropertyDescription("Effective image pull policy on the Pod.") PullPolicy pullPolicy,
-    @JsonPropertyDescription("Where pullPolicy came from: spec, or operator-default.") PullPolicySource pullPolicySource,
+    @JsonPropertyDescription("Where pullPolicy came from: spec, namespace (its claw.io/default-pull-policy annotation), "
+        + "rule (the operator's pull-policy rules), operator-default, or built-in (IfNotPresent).") PullPolicySource pullPolicySource,
+    @JsonPropertyDescription("The operator's rule that set pullPolicy, by name; absent unless pullPolicySource is rule.") String pullPolicyRule,
+    @JsonPropertyDescription("Why a level the instance might expect did not set pullPolicy: an invalid namespace "
+        + "annotation, or a registry that needs credentials; absent when none was passed over.") String pullPolicyNote,
     @JsonPropertyDescription("Image the Pod runs (spec.image, or the operator's default image).") String image,
     @JsonPropertyDescription("Image ID (digest) the container runs, as reported by the kubelet; absent until pulled.") String imageID,
     @JsonPropertyDescription("The kubelet's reason while the image cannot be pulled (e.g. ImagePullBackOff); absent otherwise.") String pullFailureReason,
@@ -58,7 +62,7 @@ public record ClawInstanceStatus(
 
   public Builder toBuilder() {
     return new Builder().phase(phase).message(message).pullPolicy(pullPolicy).pullPolicySource(pullPolicySource)
-        .image(image).imageID(imageID).pullFailureReason(pullFailureReason).pullFailure(pullFailure).podName(podName)
+        .pullPolicyRule(pullPolicyRule).pullPolicyNote(pullPolicyNote).image(image).imageID(imageID).pullFailureReason(pullFailureReason).pullFailure(pullFailure).podName(podName)
         .observedGeneration(observedGeneration).conditions(conditions).endedPods(endedPods).podSecurity(podSecurity);
   }
 
@@ -68,6 +72,8 @@ public record ClawInstanceStatus(
     private String message;
     private PullPolicy pullPolicy;
     private PullPolicySource pullPolicySource;
+    private String pullPolicyRule;
+    private String pullPolicyNote;
     private String image;
     private String imageID;
     private String pullFailureReason;
@@ -98,6 +104,16 @@ public record ClawInstanceStatus(
 
     public Builder pullPolicySource(PullPolicySource value) {
       pullPolicySource = value;
+      return this;
+    }
+
+    public Builder pullPolicyRule(String value) {
+      pullPolicyRule = value;
+      return this;
+    }
+
+    public Builder pullPolicyNote(String value) {
+      pullPolicyNote = value;
       return this;
     }
 
@@ -147,7 +163,8 @@ public record ClawInstanceStatus(
     }
 
     public ClawInstanceStatus build() {
-      return new ClawInstanceStatus(phase, message, pullPolicy, pullPolicySource, image, imageID, pullFailureReason,
+      return new ClawInstanceStatus(phase, message, pullPolicy, pullPolicySource, pullPolicyRule,
+          pullPolicyNote, image, imageID, pullFailureReason,
           pullFailure, podName, observedGeneration, conditions, endedPods, podSecurity);
     }
   }

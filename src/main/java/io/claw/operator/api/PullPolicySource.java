@@ -2,12 +2,18 @@ package io.claw.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** Where the effective pull policy of an instance came from. */
+/** Where the effective pull policy of an instance came from, most specific first. */
 public enum PullPolicySource {
   @JsonProperty("spec")
   SPEC("spec"),
+  @JsonProperty("namespace")
+  NAMESPACE("namespace"),
+  @JsonProperty("rule")
+  RULE("rule"),
   @JsonProperty("operator-default")
-  OPERATOR_DEFAULT("operator-default");
+  OPERATOR_DEFAULT("operator-default"),
+  @JsonProperty("built-in")
+  BUILT_IN("built-in");
 
   private final String value;
 

@@ -43,6 +43,10 @@ public final class Reasons {
   public static final String POD_REPLACED = "PodReplaced";
   /** The API server refused the Pod; Warning, once per change of its answer. */
   public static final String POD_REFUSED = "PodRefused";
+  /** The namespace's claw.io/default-pull-policy is no pull policy; Warning, once per instance and value. */
+  public static final String INVALID_NAMESPACE_DEFAULT = "InvalidNamespaceDefault";
+  /** A credentials rule overrode the policy the instance or its namespace asked for; Warning, once. */
+  public static final String CREDENTIALS_REQUIRED = "CredentialsRequired";
 
   private Reasons() {
   }

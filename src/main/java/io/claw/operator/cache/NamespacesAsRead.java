@@ -1,19 +1,23 @@
 package io.claw.operator.cache;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import io.claw.operator.api.EffectivePullPolicy;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 
 /**
- * Namespace informer cache that keeps what the operator reads from a Namespace: its name and
- * its Pod Security labels (pod-security.kubernetes.io/...). Everything else a Namespace carries
- * (other labels, annotations, finalizers, status) is dropped on the way in.
+ * Namespace informer cache that keeps what the operator reads from a Namespace: its name, its Pod
+ * Security enforce label (pod-security.kubernetes.io/enforce) and its claw.io/default-pull-policy annotation.
+ * Everything else a Namespace carries (other labels and annotations, finalizers, status) is
+ * dropped on the way in.
  */
 public class NamespacesAsRead extends WithoutManagedFields<Namespace> {
 
-  static final String POD_SECURITY_PREFIX = "pod-security.kubernetes.io/";
+  static final String ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
+  static final String PULL_POLICY_ANNOTATION = EffectivePullPolicy.NAMESPACE_ANNOTATION;
 
   @Override
   public Namespace put(String key, Namespace namespace) {
@@ -28,10 +32,12 @@ public class NamespacesAsRead extends WithoutManagedFields<Namespace> {
     kept.setResourceVersion(meta.getResourceVersion());
     kept.setDeletionTimestamp(meta.getDeletionTimestamp());
     Map<String, String> labels = meta.getLabels() == null ? Map.of() : meta.getLabels().entrySet().stream()
-        .filter(e -> e.getKey().startsWith(POD_SECURITY_PREFIX))
+        .filter(e -> e.getKey().equals(ENFORCE_LABEL))
         .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     kept.setLabels(labels.isEmpty() ? null : labels);
-    kept.setAnnotations(null);
+    String pullPolicy = meta.getAnnotations() == null ? null : meta.getAnnotations().get(PULL_POLICY_ANNOTATION);
+    // mutable, as every map the cache holds: WithoutManagedFields shares the values in place
+    kept.setAnnotations(pullPolicy == null ? null : new HashMap<>(Map.of(PULL_POLICY_ANNOTATION, pullPolicy)));
     kept.setOwnerReferences(null);
     kept.setFinalizers(null);
     Namespace read = new Namespace();

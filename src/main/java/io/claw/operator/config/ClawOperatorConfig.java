@@ -3,6 +3,7 @@ package io.claw.operator.config;
 import java.util.Optional;
 
 import io.claw.operator.api.PullPolicy;
+import io.claw.operator.api.PullPolicyRules;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
@@ -22,14 +23,31 @@ public interface ClawOperatorConfig {
   String READ_NODE_IMAGES = "claw.operator.read-node-images";
   String POD_SECURITY = "claw.operator.pod-security";
   String READ_NAMESPACES = "claw.operator.read-namespaces";
+  String PULL_POLICY_RULES = "claw.operator.pull-policy-rules";
+  String SPEC_OVERRIDES_CREDENTIALS_REQUIRED = "claw.operator.spec-overrides-credentials-required";
 
   /**
-   * Pull policy for instances that do not set spec.pullPolicy. IfNotPresent by default: safe
-   * on air-gapped nodes, where a ':latest' tag must not force a pull.
+   * Pull policy for instances that neither set spec.pullPolicy nor get one from their namespace or
+   * a rule. Unset, the built-in IfNotPresent applies: safe on air-gapped nodes, where a ':latest'
+   * tag must not force a pull.
    */
-  @WithDefault("IfNotPresent")
   @WithConverter(PullPolicyConverter.class)
-  PullPolicy defaultPullPolicy();
+  Optional<PullPolicy> defaultPullPolicy();
+
+  /**
+   * Ordered pull-policy rules as a JSON list; the first that matches an image gives its policy.
+   * Rules with credentialsRequired apply before every other level.
+   */
+  @WithDefault("[]")
+  @WithConverter(PullPolicyRulesConverter.class)
+  PullPolicyRules pullPolicyRules();
+
+  /**
+   * Whether spec.pullPolicy may stand against a rule with credentialsRequired. Off: such images
+   * are always pulled with Always, so that no tenant runs another's cached private image.
+   */
+  @WithDefault("false")
+  boolean specOverridesCredentialsRequired();
 
   /** Image for instances that do not set spec.image. No built-in default. */
   @WithConverter(ImageConverter.class)

@@ -8,6 +8,7 @@ import java.util.Optional;
 import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
+import io.claw.operator.api.EffectivePullPolicy;
 import io.claw.operator.api.PullFailureReport;
 import io.claw.operator.api.Reasons;
 import io.fabric8.kubernetes.api.model.Event;
@@ -32,6 +33,18 @@ public final class InstanceEvents {
       case RECOVERED -> Optional.of(event(instance, "Normal", Reasons.IMAGE_PULL_RECOVERED,
           "Image " + status.image() + " (pullPolicy " + status.pullPolicy() + ") is no longer failing to pull", now));
     };
+  }
+
+  /**
+   * A Warning when the status starts to carry a pull-policy notice, or another one: once per
+   * instance and notice, however often the instance is reconciled.
+   */
+  public static Optional<Event> forNotice(ClawInstance instance, EffectivePullPolicy.Notice notice, Instant now) {
+    String before = instance.getStatus() == null ? null : instance.getStatus().pullPolicyNote();
+    if (notice == null || notice.message().equals(before)) {
+      return Optional.empty();
+    }
+    return Optional.of(warning(instance, notice.reason(), notice.message(), now));
   }
 
   /** The status message, then the cause and the hint: an Event says what to do, as the status does. */

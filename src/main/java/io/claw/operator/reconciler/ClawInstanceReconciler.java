@@ -3,6 +3,7 @@ package io.claw.operator.reconciler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +18,7 @@ import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.api.EffectivePullPolicy;
+import io.claw.operator.api.ImageParts;
 import io.claw.operator.api.PodSecurityProfile;
 import io.claw.operator.api.PodSecurityReport;
 import io.claw.operator.api.Reasons;
@@ -99,17 +101,22 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
   @Override
   public List<EventSource<?, ClawInstance>> prepareEventSources(EventSourceContext<ClawInstance> context) {
     metrics.countInstancesByPhase(context.getPrimaryCache());
-    return config.readNamespaces()
-        ? List.of(pods.eventSource(context, LIST_PAGE), namespaces.eventSource(context))
-        : List.of(pods.eventSource(context, LIST_PAGE));
+    List<EventSource<?, ClawInstance>> sources = new ArrayList<>();
+    sources.add(pods.eventSource(context, LIST_PAGE));
+    if (config.readNamespaces()) {
+      sources.addAll(namespaces.eventSources(context));
+    }
+    return sources;
   }
 
   @Override
   public UpdateControl<ClawInstance> reconcile(ClawInstance instance, Context<ClawInstance> context) {
-    var policy = EffectivePullPolicy.resolve(instance.getSpec().getPullPolicy(), config.defaultPullPolicy());
     String image = Optional.ofNullable(instance.getSpec().getImage()).or(config::defaultImage).orElse(null);
     Instant now = clock.instant();
     String namespace = instance.getMetadata().getNamespace();
+    var policy = EffectivePullPolicy.resolve(new EffectivePullPolicy.Inputs(instance.getSpec().getPullPolicy(),
+        namespace, namespaces.pullPolicyDefault(namespace), image == null ? null : ImageParts.of(image),
+        config.pullPolicyRules(), config.defaultPullPolicy(), config.specOverridesCredentialsRequired()));
     PodSecurityReport security = PodSecurityChoice.choose(config.podSecurity(), namespace, namespaces.level(namespace));
 
     Observation observed;
@@ -163,7 +170,7 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
       // written: if the write fails, the retry finds the change still to report, and it is
       // reported once.
       boolean specMovedOn = writeStatus(instance, status, context);
-      report(instance, status, now);
+      report(instance, status, observed.pullPolicy().notice(), now);
       if (specMovedOn) {
         return UpdateControl.<ClawInstance>noUpdate().rescheduleAfter(SPEC_MOVED_ON);
       }
@@ -247,14 +254,15 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
     return patch;
   }
 
-  /** Events and metrics for a pull failure that starts or ends, once per change. */
-  private void report(ClawInstance instance, ClawInstanceStatus next, Instant now) {
+  /** Events and metrics for a pull failure that starts or ends, and for a pull-policy notice, once per change. */
+  private void report(ClawInstance instance, ClawInstanceStatus next, EffectivePullPolicy.Notice notice, Instant now) {
     PullFailureTransition transition = PullFailureTransition.between(instance.getStatus(), next);
     if (transition == PullFailureTransition.STARTED || transition == PullFailureTransition.CAUSE_CHANGED) {
       metrics.pullFailureStarted(next.pullFailureReason(), next.pullFailure() == null ? null : next.pullFailure().cause());
     }
     InstanceEvents.forTransition(instance, next, transition, now)
         .ifPresent(events::record);
+    InstanceEvents.forNotice(instance, notice, now).ifPresent(events::record);
   }
 
   /**

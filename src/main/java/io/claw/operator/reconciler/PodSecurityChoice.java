@@ -9,15 +9,18 @@ import io.claw.operator.pod.PodSecurity;
 /** Which Pod Security profile an instance's Pod gets: the operator's setting, or under auto its namespace's level. */
 final class PodSecurityChoice {
 
+  /** Whether the operator reads namespaces: by its setting, and by its rights. */
+  enum Access {
+    NOT_READ, FORBIDDEN, READ
+  }
+
   /**
    * What the operator knows of a namespace's enforced level.
    *
-   * @param read whether the operator watches namespaces at all
-   * @param enforce the value of pod-security.kubernetes.io/enforce; null when unlabelled
+   * @param enforce the value of pod-security.kubernetes.io/enforce; null when unlabelled or not read
    */
-  record NamespaceLevel(boolean read, String enforce) {
-    static final NamespaceLevel NOT_READ = new NamespaceLevel(false, null);
-    static final NamespaceLevel UNLABELLED = new NamespaceLevel(true, null);
+  record NamespaceLevel(Access access, String enforce) {
+    static final NamespaceLevel UNLABELLED = new NamespaceLevel(Access.READ, null);
   }
 
   private PodSecurityChoice() {
@@ -27,9 +30,11 @@ final class PodSecurityChoice {
     if (setting.forced().isPresent()) {
       return new PodSecurityReport(setting.forced().get(), ClawOperatorConfig.POD_SECURITY + " is " + setting);
     }
-    if (!level.read()) {
+    if (level.access() != Access.READ) {
       return new PodSecurityReport(PodSecurityProfile.BASELINE, ClawOperatorConfig.POD_SECURITY + " is auto and "
-          + ClawOperatorConfig.READ_NAMESPACES + " is false, so namespace labels are not read; set "
+          + (level.access() == Access.NOT_READ ? ClawOperatorConfig.READ_NAMESPACES + " is false"
+              : "the operator may not read namespaces")
+          + ", so namespace labels are not read; set "
           + ClawOperatorConfig.POD_SECURITY + "=restricted where namespaces enforce restricted");
     }
     String label = PodSecurity.ENFORCE_LABEL;

@@ -60,6 +60,8 @@ public final class StatusCalculator {
         .message(verdict.message())
         .pullPolicy(observed.pullPolicy().policy())
         .pullPolicySource(observed.pullPolicy().source())
+        .pullPolicyRule(observed.pullPolicy().rule())
+        .pullPolicyNote(observed.pullPolicy().notice() == null ? null : observed.pullPolicy().notice().message())
         .image(observed.image())
         .imageID(verdict.imageID())
         .pullFailureReason(verdict.pullFailure() == null ? null : verdict.pullFailure().reason())

@@ -129,7 +129,7 @@ class RealNodeIT {
       client.resource(instance(ns, "offline", image, null)).create();
       ClawInstanceStatus offline = awaitStatus(ns, "offline", s -> s.phase() == Phase.Running);
       assertEquals(PullPolicy.IF_NOT_PRESENT, offline.pullPolicy());
-      assertEquals(PullPolicySource.OPERATOR_DEFAULT, offline.pullPolicySource());
+      assertEquals(PullPolicySource.BUILT_IN, offline.pullPolicySource());
       assertTrue(offline.imageID().endsWith(digest), offline.imageID() + " should name " + digest);
 
       client.resource(instance(ns, "always", image, PullPolicy.ALWAYS)).create();
@@ -454,6 +454,61 @@ class RealNodeIT {
    * A real Prometheus scrapes the operator and evaluates the chart's rules (their 5 minutes cut
    * to 5 s): the pull-failure alert fires, one per cause.
    */
+  /**
+   * The tenant hole (issue 21): once namespace A pulled a private image with its Secret, namespace B
+   * runs it from the node's cache under the default IfNotPresent, without any Secret. A rule that
+   * marks the registry as needing credentials closes it: B's Pod is replaced with Always and the
+   * registry answers 401; A's is replaced once and runs again with its own Secret.
+   */
+  @Test
+  @Order(9)
+  void aCachedPrivateImageRunsInAnotherTenantUntilACredentialsRuleClosesTheHole() {
+    String digest = node.pushImage(Registry.PRIVATE, "tenant/app:1", "t1");
+    String image = Registry.PRIVATE.host() + "/tenant/app:1";
+    String a = newNamespace(client);
+    String b = newNamespace(client);
+    client.resource(pullSecret(a, "regcred")).create();
+    ClawInstance owner = instance(a, "owner", image, null);
+    owner.getSpec().setImagePullSecrets(List.of("regcred"));
+    client.resource(owner).create();
+    assertTrue(awaitStatus(a, "owner", s -> s.phase() == Phase.Running).imageID().endsWith(digest));
+
+    client.resource(instance(b, "intruder", image, null)).create();
+    ClawInstanceStatus intruder = awaitStatus(b, "intruder", s -> s.phase() == Phase.Running);
+    assertTrue(intruder.imageID().endsWith(digest), "B runs A's private image from the node: " + intruder.imageID());
+    assertEquals(PullPolicy.IF_NOT_PRESENT, intruder.pullPolicy());
+    report.add("tenant hole: namespace B, no Secret, IfNotPresent (" + intruder.pullPolicySource() + "): "
+        + intruder.phase() + " with " + intruder.imageID());
+    String ownerPod = client.pods().inNamespace(a).withName("owner").get().getMetadata().getUid();
+    String intruderPod = client.pods().inNamespace(b).withName("intruder").get().getMetadata().getUid();
+
+    operator.close();
+    long restarted = System.nanoTime();
+    operator = OperatorProcess.start("real-node-it-tenant", Map.of(
+        "KUBECONFIG", node.cluster().kubeconfig().toString(),
+        "QUARKUS_HTTP_PORT", "0",
+        "CLAW_OPERATOR_PULL_POLICY_RULES", "[{\"name\": \"private-registry\", \"registry\": \""
+            + Registry.PRIVATE.host() + "\", \"credentialsRequired\": true}]"));
+    ClawInstanceStatus refused = awaitStatus(b, "intruder", s -> s.pullFailure() != null);
+    assertEquals(PullPolicy.ALWAYS, refused.pullPolicy());
+    assertEquals(PullPolicySource.RULE, refused.pullPolicySource());
+    assertEquals("private-registry", refused.pullPolicyRule());
+    assertTrue(refused.message().contains("401 Unauthorized"), refused.message());
+    assertEquals(PullFailureCause.UNAUTHORIZED, refused.pullFailure().cause(), refused.toString());
+    assertEquals(Registry.PRIVATE.host(), refused.pullFailure().registry(), refused.toString());
+    assertTrue(refused.pullFailure().hint().startsWith(Registry.PRIVATE.host() + " wants credentials"),
+        refused.pullFailure().hint());
+    report.add("tenant hole closed by a credentialsRequired rule: B " + refused.pullFailure().cause() + " after "
+        + millisSince(restarted) + " ms: " + refused.message());
+
+    ClawInstanceStatus stillRunning = awaitStatus(a, "owner", s -> s.phase() == Phase.Running
+        && s.pullPolicy() == PullPolicy.ALWAYS);
+    assertTrue(stillRunning.imageID().endsWith(digest), stillRunning.imageID());
+    assertNotEquals(ownerPod, client.pods().inNamespace(a).withName("owner").get().getMetadata().getUid(),
+        "A's Pod is replaced with Always, and pulls with its own Secret");
+    assertNotEquals(intruderPod, client.pods().inNamespace(b).withName("intruder").get().getMetadata().getUid());
+  }
+
   private static void assertTheChartsAlertFires(List<String> causes) {
     try (Prometheus prometheus = Prometheus.scraping("127.0.0.1:" + operator.httpPort(),
         java.nio.file.Path.of("helm", "claw-operator", "files", "alerts.yaml"), "5s")) {

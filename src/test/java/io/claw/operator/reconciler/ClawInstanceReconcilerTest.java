@@ -52,12 +52,12 @@ class ClawInstanceReconcilerTest extends ApiServerTest {
     assertEquals(Boolean.TRUE, owner.getController());
     assertEquals("web", pod.getMetadata().getLabels().get("app.kubernetes.io/instance"));
     assertEquals("claw-operator", pod.getMetadata().getLabels().get("app.kubernetes.io/managed-by"));
-    // ':latest' would make Kubernetes default to Always; the operator default (IfNotPresent) wins.
+    // ':latest' would make Kubernetes default to Always; the built-in default (IfNotPresent) wins.
     assertEquals("IfNotPresent", pod.getSpec().getContainers().get(0).getImagePullPolicy());
 
     ClawInstanceStatus status = awaitStatus(client, ns, "web", s -> s.podName() != null);
     assertEquals(PullPolicy.IF_NOT_PRESENT, status.pullPolicy());
-    assertEquals(PullPolicySource.OPERATOR_DEFAULT, status.pullPolicySource());
+    assertEquals(PullPolicySource.BUILT_IN, status.pullPolicySource());
     assertEquals("nginx:latest", status.image());
     assertEquals(Phase.Pending, status.phase());
     assertEquals("PodNotScheduled", status.condition(ClawCondition.READY).orElseThrow().reason());

@@ -17,6 +17,7 @@ import io.claw.operator.api.EffectivePullPolicy;
 import io.claw.operator.api.Phase;
 import io.claw.operator.api.PullFailureCause;
 import io.claw.operator.api.PullPolicy;
+import io.claw.operator.api.PullPolicySource;
 import io.claw.operator.api.Reasons;
 import io.claw.operator.pod.ClawPod;
 import io.claw.operator.status.StatusCalculator.Observation;
@@ -32,7 +33,7 @@ class StatusCalculatorTest {
 
   private static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
   private static final Instant T1 = Instant.parse("2026-11-24T10:05:00Z");
-  private static final EffectivePullPolicy POLICY = EffectivePullPolicy.resolve(null, PullPolicy.IF_NOT_PRESENT);
+  private static final EffectivePullPolicy POLICY = new EffectivePullPolicy(PullPolicy.IF_NOT_PRESENT, PullPolicySource.OPERATOR_DEFAULT);
 
   private final ClawInstance instance = instance();
 
