@@ -129,8 +129,8 @@ final class PodDependent {
         .editMetadata().addToAnnotations(Labels.ENDED_PODS, String.valueOf(endedPods)).endMetadata().build();
     try {
       Pod created = context.resourceOperations().create(toCreate, eventSource);
-      LOG.infof("Created Pod %s with image %s, pullPolicy %s (%s)", name(desired), image, policy.policy(),
-          policy.source());
+      LOG.infof("Created Pod %s with image %s, pullPolicy %s (%s%s)", name(desired), image, policy.policy(),
+          policy.source(), policy.rule() == null ? "" : " " + policy.rule());
       return new Observation(instance, policy, image, PodState.PRESENT, created);
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {

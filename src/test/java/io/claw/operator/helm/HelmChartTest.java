@@ -19,6 +19,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.CsvSource;
+import io.claw.operator.config.PullPolicyRulesConverter;
+import io.claw.operator.api.PullPolicyRules;
+import io.claw.operator.api.PullPolicyRule;
+import io.claw.operator.api.PullPolicy;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -107,6 +112,55 @@ class HelmChartTest {
         "CLAW_OPERATOR_DEFAULT_PULL_POLICY"));
   }
 
+  @Test
+  void anEmptyDefaultLeavesItToTheBuiltInPolicy() {
+    assertTrue(operator(render(Map.of("operator.defaultPullPolicy", ""))).getEnv().stream()
+        .noneMatch(e -> e.getName().equals("CLAW_OPERATOR_DEFAULT_PULL_POLICY")));
+  }
+
+  @Test
+  void rulesReachTheOperatorAsTheJsonItReads() {
+    List<HasMetadata> objects = render(Map.of(
+        "operator.pullPolicyRules[0].name", "airgap-mirror",
+        "operator.pullPolicyRules[0].registry", "mirror.airgap.local",
+        "operator.pullPolicyRules[0].pullPolicy", "Never",
+        "operator.pullPolicyRules[1].name", "harbor",
+        "operator.pullPolicyRules[1].registry", "harbor.example.com",
+        "operator.pullPolicyRules[1].credentialsRequired", "true",
+        "operator.specOverridesCredentialsRequired", "true"));
+    PullPolicyRules rules = new PullPolicyRulesConverter().convert(env(operator(objects), "CLAW_OPERATOR_PULL_POLICY_RULES"));
+    assertEquals(List.of(
+        new PullPolicyRule("airgap-mirror", "mirror.airgap.local", null, null, null, PullPolicy.NEVER, false),
+        new PullPolicyRule("harbor", "harbor.example.com", null, null, null, null, true)), rules.list());
+    assertEquals("true", env(operator(objects), "CLAW_OPERATOR_SPEC_OVERRIDES_CREDENTIALS_REQUIRED"));
+    assertEquals("[]", env(operator(render(Map.of())), "CLAW_OPERATOR_PULL_POLICY_RULES"));
+    assertEquals("false", env(operator(render(Map.of())), "CLAW_OPERATOR_SPEC_OVERRIDES_CREDENTIALS_REQUIRED"));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "operator.pullPolicyRules[0].pullPolicy=always | pullPolicy",
+      "operator.pullPolicyRules[0].pullpolicy=Always | pullpolicy",
+      "operator.pullPolicyRules[0].registry=harbor.example.com | pullPolicyRules",
+      "operator.pullPolicyRules[0].credentialsRequired=false | pullPolicyRules",
+      "operator.pullPolicyRules[0].digest=yes | digest",
+      "operator.pullPolicyRules[0].registry=https://harbor.example.com | registry",
+  })
+  void schemaRejectsABadRule(String setting, String named) {
+    String[] keyValue = setting.split("=", 2);
+    Map<String, Object> values = new java.util.HashMap<>(Map.of("operator.pullPolicyRules[0].name", "a"));
+    values.put(keyValue[0], keyValue[1]);
+    var e = assertThrows(IllegalStateException.class, () -> render(values));
+    assertTrue(e.getMessage().contains(named), e.getMessage());
+  }
+
+  @Test
+  void aRuleWithoutNameIsRejected() {
+    var e = assertThrows(IllegalStateException.class,
+        () -> render(Map.of("operator.pullPolicyRules[0].pullPolicy", "Always")));
+    assertTrue(e.getMessage().contains("name"), e.getMessage());
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"Sometimes", "always", "IfNotPresent "})
   void schemaRejectsABadPullPolicy(String policy) {
@@ -158,6 +212,11 @@ class HelmChartTest {
     roles.forEach(role -> assertEquals(OPERATOR_RULES, rules(role.getRules())));
     assertEquals(3, all(objects, RoleBinding.class).size());
     assertEquals("team-a,team-b", env(operator(objects), "QUARKUS_OPERATOR_SDK_NAMESPACES"));
+    // and Namespaces only those, by name
+    ClusterRole namespaces = all(objects, ClusterRole.class).stream()
+        .filter(r -> r.getMetadata().getName().endsWith(NAMESPACES)).findFirst().orElseThrow();
+    assertEquals(List.of("team-a", "team-b"), namespaces.getRules().get(0).getResourceNames());
+    assertEquals(Set.of("/namespaces:get,list,watch"), rules(namespaces.getRules()));
   }
 
   @Test
@@ -186,6 +245,7 @@ class HelmChartTest {
     ClusterRole namespaces = all(render(Map.of()), ClusterRole.class).stream()
         .filter(r -> r.getMetadata().getName().endsWith(NAMESPACES)).findFirst().orElseThrow();
     assertEquals(Set.of("/namespaces:get,list,watch"), rules(namespaces.getRules()));
+    assertEquals(List.of(), namespaces.getRules().get(0).getResourceNames(), "all namespaces when all are served");
     List<HasMetadata> off = render(Map.of("operator.readNamespaces", "false"));
     assertTrue(all(off, ClusterRole.class).stream().noneMatch(r -> r.getMetadata().getName().endsWith(NAMESPACES)));
     assertEquals("false", env(operator(off), "CLAW_OPERATOR_READ_NAMESPACES"));

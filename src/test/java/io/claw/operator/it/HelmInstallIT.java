@@ -11,8 +11,10 @@ import static io.claw.operator.testing.Fixtures.waiting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,6 +27,7 @@ import com.marcnuri.helm.Helm;
 
 import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstance;
+import io.claw.operator.api.EffectivePullPolicy;
 import io.claw.operator.api.Phase;
 import io.claw.operator.api.PullPolicy;
 import io.claw.operator.api.PullPolicySource;
@@ -34,7 +37,10 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
  * helm install into a real API server, then the packaged operator run as the chart's
@@ -129,6 +135,66 @@ class HelmInstallIT {
       assertFalse(log.contains("Forbidden") || log.contains("forbidden"), log);
       // Kubernetes sends SIGTERM and waits terminationGracePeriodSeconds (30 s) before SIGKILL.
       assertTrue(operator.stopGracefully(20), "operator with leader election exits on SIGTERM:\n" + operator.output());
+    }
+  }
+
+  /**
+   * Serving a list of namespaces, the chart grants get, list and watch on those Namespaces alone,
+   * by name, and the operator watches each by name: a namespace's default reaches its instances.
+   */
+  @Test
+  void servingListedNamespacesReadsOnlyThoseByName() throws Exception {
+    String served = newNamespace(client);
+    String other = newNamespace(client);
+    Map<String, String> env = install("listed", "claw-listed", Map.of("operator.watchNamespaces[0]", served));
+    try (OperatorProcess operator = OperatorProcess.start("helm-listed-namespaces", env)) {
+      client.resource(instance(served, "app", "registry.example.com/app:1", null)).create();
+      awaitStatus(client, served, "app", s -> s.pullPolicySource() == PullPolicySource.OPERATOR_DEFAULT);
+      client.namespaces().withName(served).edit(n -> {
+        n.getMetadata().setAnnotations(Map.of(EffectivePullPolicy.NAMESPACE_ANNOTATION, "Never"));
+        return n;
+      });
+      awaitStatus(client, served, "app", s -> s.pullPolicySource() == PullPolicySource.NAMESPACE);
+      awaitPod(client, served, "app", p -> "Never".equals(p.getSpec().getContainers().get(0).getImagePullPolicy()));
+      String log = operator.output();
+      assertFalse(log.contains("Namespaces are not read") || log.contains("Forbidden") || log.contains("forbidden"), log);
+    }
+    // the right is by name: the served namespace, not the other one, nor the list of all
+    try (KubernetesClient asOperator = new KubernetesClientBuilder()
+        .withConfig(Config.fromKubeconfig(Files.readString(Path.of(env.get("KUBECONFIG"))))).build()) {
+      assertNotNull(asOperator.namespaces().withName(served).get());
+      assertEquals(403, assertThrows(KubernetesClientException.class,
+          () -> asOperator.namespaces().withName(other).get()).getCode());
+      assertEquals(403, assertThrows(KubernetesClientException.class, () -> asOperator.namespaces().list()).getCode());
+    }
+  }
+
+  /**
+   * Without the right to read Namespaces (readNamespaces=false, or RBAC trimmed by hand) an
+   * operator told to read them checks first, says so once, and serves without the namespace level.
+   */
+  @Test
+  void withoutTheRightToReadNamespacesTheNamespaceLevelIsSkippedAndSaidOnce() throws Exception {
+    Map<String, String> env = install("nonamespaces", "claw-nonamespaces", Map.of("operator.readNamespaces", "false"));
+    assertEquals("false", env.get("CLAW_OPERATOR_READ_NAMESPACES"));
+    String ns = newNamespace(client);
+    client.namespaces().withName(ns).edit(n -> {
+      n.getMetadata().setAnnotations(Map.of(EffectivePullPolicy.NAMESPACE_ANNOTATION, "Never"));
+      return n;
+    });
+    Map<String, String> reading = new HashMap<>(env);
+    reading.put("CLAW_OPERATOR_READ_NAMESPACES", "true");
+    try (OperatorProcess operator = OperatorProcess.start("helm-no-namespaces-right", reading)) {
+      client.resource(instance(ns, "app", "registry.example.com/app:1", null)).create();
+      var status = awaitStatus(client, ns, "app", s -> s.pullPolicySource() != null && s.podSecurity() != null);
+      assertEquals(PullPolicySource.OPERATOR_DEFAULT, status.pullPolicySource());
+      assertTrue(status.podSecurity().reason().contains("the operator may not read namespaces"),
+          status.podSecurity().reason());
+      client.resource(instance(ns, "second", "registry.example.com/app:1", null)).create();
+      awaitPod(client, ns, "second", p -> true);
+      String log = operator.output();
+      assertEquals(1, log.split("Namespaces are not read", -1).length - 1, "said once:\n" + log);
+      assertTrue(log.contains("the operator may not get namespaces"), log);
     }
   }
 

@@ -278,8 +278,69 @@ class OperatorImageIT {
     }
   }
 
+  /**
+   * Rules in Helm values: a `helm upgrade` that changes one rule recreates the Pods of exactly the
+   * instances that rule matches, once each, and `kubectl get claw -o wide` names the rule.
+   */
   @Test
   @Order(5)
+  void upgradeThatChangesOneRuleRecreatesExactlyItsInstancesOnce() {
+    String otherImage = Registry.OPEN.host() + "/other/app:1";
+    node.pushImage(Registry.OPEN, "other/app:1", "o1");
+    upgradeWithRules("IfNotPresent");
+    for (String name : List.of("follows-1", "follows-2", "follows-3")) {
+      ClawInstanceStatus status = awaitStatus(name, s -> s.phase() == Phase.Running && "app".equals(s.pullPolicyRule()));
+      assertEquals(PullPolicy.IF_NOT_PRESENT, status.pullPolicy());
+    }
+    client.resource(instance(ns, "rule-a-1", appImage, null)).create();
+    client.resource(instance(ns, "rule-b-1", otherImage, null)).create();
+    client.resource(instance(ns, "rule-b-2", otherImage, null)).create();
+    for (String name : List.of("rule-a-1", "rule-b-1", "rule-b-2")) {
+      awaitStatus(name, s -> s.phase() == Phase.Running && s.pullPolicySource() == PullPolicySource.RULE);
+    }
+
+    Map<String, Set<String>> podUids = new ConcurrentHashMap<>();
+    try (Watch pods = watchPods(ns, pod -> podUids.computeIfAbsent(pod.getMetadata().getName(),
+        k -> ConcurrentHashMap.newKeySet()).add(pod.getMetadata().getUid()))) {
+      slow().until(() -> podUids.size() == 8);
+      upgradeWithRules("Always");
+      for (String name : List.of("rule-b-1", "rule-b-2")) {
+        ClawInstanceStatus status = awaitStatus(name, s -> s.phase() == Phase.Running && s.pullPolicy() == PullPolicy.ALWAYS);
+        assertEquals("other", status.pullPolicyRule());
+      }
+      awaitOperatorReady(null);
+      Awaitility.await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(15)).until(() -> true);
+      Map<String, Integer> created = new java.util.TreeMap<>();
+      podUids.forEach((name, uids) -> created.put(name, uids.size()));
+      assertEquals(Map.of("follows-1", 1, "follows-2", 1, "follows-3", 1, "pinned", 1, "missing", 1,
+          "rule-a-1", 1, "rule-b-1", 2, "rule-b-2", 2), created, "Pods per instance across the upgrade");
+    }
+    Command.Result wide = node.cluster().kubectl(null, "get", "claw", "-n", ns, "-o", "wide");
+    assertEquals(0, wide.exitCode(), wide.output());
+    assertTrue(wide.output().lines().findFirst().orElse("").contains("POLICY-SOURCE   POLICY-RULE"), wide.output());
+    assertTrue(wide.output().lines().anyMatch(l -> l.startsWith("rule-b-1 ") && l.matches(".*\\bAlways\\s+rule\\s+other\\b.*")),
+        wide.output());
+    assertTrue(wide.output().lines().anyMatch(l -> l.startsWith("pinned ") && l.matches(".*\\bIfNotPresent\\s+spec\\s.*")),
+        wide.output());
+    report.add("kubectl get claw -o wide after a rule changed:\n" + wide.output().stripTrailing());
+  }
+
+  /** Two rules for the open registry's repositories; the second's policy is the one that changes. */
+  private static void upgradeWithRules(String otherPolicy) {
+    helm(new Helm(Path.of("helm", "claw-operator")).upgrade().withName(RELEASE).withNamespace(RELEASE_NAMESPACE)
+        .withKubeConfig(node.cluster().kubeconfig()).reuseValues()
+        .set("operator.pullPolicyRules[0].name", "app")
+        .set("operator.pullPolicyRules[0].registry", Registry.OPEN.host())
+        .set("operator.pullPolicyRules[0].repository", "claw-app")
+        .set("operator.pullPolicyRules[0].pullPolicy", "IfNotPresent")
+        .set("operator.pullPolicyRules[1].name", "other")
+        .set("operator.pullPolicyRules[1].registry", Registry.OPEN.host())
+        .set("operator.pullPolicyRules[1].repository", "other/*")
+        .set("operator.pullPolicyRules[1].pullPolicy", otherPolicy)::call);
+  }
+
+  @Test
+  @Order(6)
   void operatorStartsFromTheNodesCacheWithItsRegistryDown() {
     Pod before = awaitOperatorReady(null);
     node.withRegistryDown(Registry.OPEN, () -> {
@@ -294,7 +355,7 @@ class OperatorImageIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void uninstallRemovesTheOperatorAndLeavesInstancesTheirPodsAndTheCrd() {
     Map<String, String> uidsBefore = new java.util.HashMap<>();
     for (Pod pod : client.pods().inNamespace(ns).list().getItems()) {
@@ -306,7 +367,8 @@ class OperatorImageIT {
 
     assertNotNull(client.apiextensions().v1().customResourceDefinitions().withName("clawinstances.claw.io").get(),
         "Helm leaves the CRD from crds/ in place");
-    assertEquals(6, client.resources(ClawInstance.class).inNamespace(ns).list().getItems().size());
+    assertEquals(uidsBefore.keySet(), client.resources(ClawInstance.class).inNamespace(ns).list().getItems().stream()
+        .map(ci -> ci.getMetadata().getName()).collect(java.util.stream.Collectors.toSet()), "every instance stays");
     for (Pod pod : client.pods().inNamespace(ns).list().getItems()) {
       assertEquals(uidsBefore.get(pod.getMetadata().getName()), pod.getMetadata().getUid(), "Pod replaced: " + pod);
     }

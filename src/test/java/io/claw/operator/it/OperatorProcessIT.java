@@ -138,8 +138,23 @@ class OperatorProcessIT {
     return client.resources(ClawInstance.class).inNamespace(ns).list().getItems();
   }
 
+  @Test
+  void aBadRuleStopsTheOperatorAtStartupNamingTheRule() throws Exception {
+    Map<String, String> env = new java.util.HashMap<>(env("IfNotPresent", "nginx:1.27"));
+    env.put("CLAW_OPERATOR_PULL_POLICY_RULES", "[{\"name\": \"mirror\", \"registry\": \"mirror.local\", "
+        + "\"pullPolicy\": \"Never\"}, {\"name\": \"harbor\", \"registry\": \"harbor.example.com\", "
+        + "\"pullPolicy\": \"always\"}]");
+    try (OperatorProcess operator = OperatorProcess.start("bad-rule", env)) {
+      int exit = operator.awaitExit(90);
+      String output = operator.output();
+      assertNotEquals(0, exit, output);
+      assertTrue(output.contains("Invalid claw.operator.pull-policy-rules (env CLAW_OPERATOR_PULL_POLICY_RULES): "
+          + "rule 2 (harbor): pullPolicy 'always' is not one of Always, IfNotPresent, Never (case-sensitive)"), output);
+    }
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"Sometimes", "always ", "Always ", "always", ""})
+  @ValueSource(strings = {"Sometimes", "always ", "Always ", "always"})
   void badDefaultPullPolicyStopsTheOperatorAtStartup(String value) throws Exception {
     try (OperatorProcess operator = OperatorProcess.start("bad-default", env(value, "nginx:1.27"))) {
       int exit = operator.awaitExit(90);

@@ -462,7 +462,7 @@ class RealNodeIT {
    */
   @Test
   @Order(9)
-  void aCachedPrivateImageRunsInAnotherTenantUntilACredentialsRuleClosesTheHole() {
+  void aCachedPrivateImageRunsInAnotherTenantUntilACredentialsRuleClosesTheHole() throws InterruptedException {
     String digest = node.pushImage(Registry.PRIVATE, "tenant/app:1", "t1");
     String image = Registry.PRIVATE.host() + "/tenant/app:1";
     String a = newNamespace(client);
