@@ -62,7 +62,8 @@ public record ClawInstanceStatus(
 
   public Builder toBuilder() {
     return new Builder().phase(phase).message(message).pullPolicy(pullPolicy).pullPolicySource(pullPolicySource)
-        .pullPolicyRule(pullPolicyRule).pullPolicyNote(pullPolicyNote).image(image).imageID(imageID).pullFailureReason(pullFailureReason).pullFailure(pullFailure).podName(podName)
+        .pullPolicyRule(pullPolicyRule).pullPolicyNote(pullPolicyNote).image(image).imageID(imageID)
+        .pullFailureReason(pullFailureReason).pullFailure(pullFailure).podName(podName)
         .observedGeneration(observedGeneration).conditions(conditions).endedPods(endedPods).podSecurity(podSecurity);
   }
 
@@ -163,9 +164,8 @@ public record ClawInstanceStatus(
     }
 
     public ClawInstanceStatus build() {
-      return new ClawInstanceStatus(phase, message, pullPolicy, pullPolicySource, pullPolicyRule,
-          pullPolicyNote, image, imageID, pullFailureReason,
-          pullFailure, podName, observedGeneration, conditions, endedPods, podSecurity);
+      return new ClawInstanceStatus(phase, message, pullPolicy, pullPolicySource, pullPolicyRule, pullPolicyNote,
+          image, imageID, pullFailureReason, pullFailure, podName, observedGeneration, conditions, endedPods, podSecurity);
     }
   }
 }

@@ -89,7 +89,8 @@ public final class ClawPod {
         .withStartupProbe(spec.getStartupProbe())
         .withSecurityContext(PodSecurity.containerContext(spec, profile))
         .build();
-    boolean token = Boolean.TRUE.equals(spec.getAutomountServiceAccountToken()) && spec.getServiceAccountName() != null;
+    // a token without a named ServiceAccount is refused before a Pod is built (SpecProblems)
+    boolean token = Boolean.TRUE.equals(spec.getAutomountServiceAccountToken());
     return new PodSpecBuilder()
         .withContainers(container)
         .withImagePullSecrets(spec.getImagePullSecrets().stream().map(LocalObjectReference::new).toList())

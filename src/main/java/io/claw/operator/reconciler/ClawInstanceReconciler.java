@@ -22,7 +22,7 @@ import io.claw.operator.api.ImageParts;
 import io.claw.operator.api.PodSecurityProfile;
 import io.claw.operator.api.PodSecurityReport;
 import io.claw.operator.api.Reasons;
-import io.claw.operator.cache.WithoutManagedFields;
+import io.claw.operator.cache.InstancesAsRead;
 import io.claw.operator.config.ClawOperatorConfig;
 import io.claw.operator.observability.ClawMetrics;
 import io.claw.operator.observability.EventRecorder;
@@ -59,7 +59,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 // the events of our own status patches, so they trigger nothing (1.0 reconcile per instance in
 // the benchmark).
 @ControllerConfiguration(name = ClawInstanceReconciler.NAME, generationAwareEventProcessing = false,
-    informer = @Informer(itemStore = WithoutManagedFields.class, informerListLimit = ClawInstanceReconciler.LIST_PAGE))
+    informer = @Informer(itemStore = InstancesAsRead.class, informerListLimit = ClawInstanceReconciler.LIST_PAGE))
 public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
 
   public static final String NAME = "clawinstance";
