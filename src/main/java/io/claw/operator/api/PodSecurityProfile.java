@@ -11,6 +11,9 @@ public enum PodSecurityProfile {
   @JsonProperty("baseline")
   BASELINE("baseline");
 
+  /** The Namespace label Pod Security admission enforces, whose value is a profile's name. */
+  public static final String ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
+
   private final String value;
 
   PodSecurityProfile(String value) {

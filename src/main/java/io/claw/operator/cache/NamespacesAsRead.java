@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import io.claw.operator.api.EffectivePullPolicy;
+import io.claw.operator.api.PodSecurityProfile;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 
@@ -16,7 +17,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
  */
 public class NamespacesAsRead extends WithoutManagedFields<Namespace> {
 
-  static final String ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
+  static final String ENFORCE_LABEL = PodSecurityProfile.ENFORCE_LABEL;
   static final String PULL_POLICY_ANNOTATION = EffectivePullPolicy.NAMESPACE_ANNOTATION;
 
   @Override

@@ -20,7 +20,7 @@ import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 public final class PodSecurity {
 
   /** The namespace label through which Pod Security admission enforces a level (Kubernetes 1.25+). */
-  public static final String ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
+  public static final String ENFORCE_LABEL = PodSecurityProfile.ENFORCE_LABEL;
 
   private PodSecurity() {
   }

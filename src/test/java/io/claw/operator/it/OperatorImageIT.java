@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,14 +23,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 
@@ -43,10 +40,10 @@ import io.claw.operator.api.Phase;
 import io.claw.operator.api.PullPolicy;
 import io.claw.operator.api.PullPolicySource;
 import io.claw.operator.testing.Command;
-import io.claw.operator.testing.Fixtures;
 import io.claw.operator.testing.OperatorImage;
 import io.claw.operator.testing.RealNode;
 import io.claw.operator.testing.RealNode.Registry;
+import io.claw.operator.testing.RealNodeSuite;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -70,52 +67,35 @@ class OperatorImageIT {
   private static final String RELEASE_NAMESPACE = "claw-system";
   private static final String DEPLOYMENT = RELEASE + "-claw-operator";
   private static final String TAG = "it";
-  private static final Duration SLOW = Duration.ofSeconds(180);
-
+  private static RealNodeSuite suite;
   private static RealNode node;
   private static KubernetesClient client;
   private static String operatorImage;
   private static String appImage;
   private static String ns;
-  private static final List<String> report = new ArrayList<>();
 
   /** What a failed test saw: the operator's Pods and log, the instances, Pods, Events, the kubelet's log. */
   @RegisterExtension
-  static final TestWatcher DUMP_ON_FAILURE = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      if (node == null) {
-        return;
-      }
-      node.printWhatItShowed(context.getDisplayName(), List.of(
+  static final TestWatcher DUMP_ON_FAILURE = RealNodeSuite.dumpOnFailure(() -> suite, List.of(
           List.of("get", "deploy,pods,claw", "-A", "-o", "wide"),
           List.of("get", "pods", "-n", RELEASE_NAMESPACE, "-o", "yaml"),
           List.of("get", "events", "-A")),
-          node.cluster().kubectl(null, "logs", "-n", RELEASE_NAMESPACE, "deploy/" + DEPLOYMENT, "--tail", "60").output());
-    }
-  };
+      running -> running.node().cluster().kubectl(null, "logs", "-n", RELEASE_NAMESPACE, "deploy/" + DEPLOYMENT,
+          "--tail", "60").output());
 
   @BeforeAll
   static void startNode() {
-    String unavailable = RealNode.unavailableReason();
-    assumeTrue(unavailable == null, () -> "real node skipped: " + unavailable);
-    node = RealNode.start("operator-image-it");
-    client = node.client();
+    suite = RealNodeSuite.start("operator-image-it", Duration.ofSeconds(180));
+    node = suite.node();
+    client = suite.client();
     operatorImage = Registry.OPEN.host() + "/claw/claw-operator";
     appImage = Registry.OPEN.host() + "/claw-app:1";
   }
 
   @AfterAll
   static void stopNode() {
-    if (!report.isEmpty()) {
-      System.out.println("=== measured on the real node (operator image) ===");
-      report.forEach(System.out::println);
-    }
-    if (client != null) {
-      client.close();
-    }
-    if (node != null) {
-      node.close();
+    if (suite != null) {
+      suite.close();
     }
   }
 
@@ -125,7 +105,7 @@ class OperatorImageIT {
     String registry = node.registryAddress(Registry.OPEN);
     OperatorImage.Pushed base = OperatorImage.pushBase(registry + "/claw/jre:17");
     OperatorImage.Pushed pushed = OperatorImage.buildAndPush(registry + "/claw/claw-operator:" + TAG, base.image());
-    report.add("base image (hack/jre-base-image.sh) %d ms; operator image (README command) %d ms, %s"
+    suite.report("base image (hack/jre-base-image.sh) %d ms; operator image (README command) %d ms, %s"
         .formatted(base.millis(), pushed.millis(), pushed.digest()));
 
     helm(new Helm(Path.of("helm", "claw-operator")).install().withName(RELEASE).withNamespace(RELEASE_NAMESPACE)
@@ -178,7 +158,7 @@ class OperatorImageIT {
         "NAME\\s+READY\\s+PHASE\\s+IMAGE\\s+PULL-POLICY\\s+PULL-FAILURE\\s+CAUSE\\s+AGE\\s*"), get.output());
     assertTrue(get.output().lines().anyMatch(l -> l.startsWith("missing ") && l.contains("ImagePullFailed")
         && (l.contains("ErrImagePull") || l.contains("ImagePullBackOff")) && l.contains("NotFound")), get.output());
-    report.add("kubectl get clawinstances, served by the in-cluster operator:\n" + get.output().stripTrailing());
+    suite.report("kubectl get clawinstances, served by the in-cluster operator:\n" + get.output().stripTrailing());
   }
 
   @Test
@@ -188,7 +168,7 @@ class OperatorImageIT {
     assertNotNull(service, "the chart's metrics Service");
     URI uri = URI.create("http://%s:%d/q/metrics".formatted(service.getSpec().getClusterIP(),
         service.getSpec().getPorts().get(0).getPort()));
-    String metrics = slow().until(() -> HttpClient.newHttpClient().send(
+    String metrics = suite.slow().until(() -> HttpClient.newHttpClient().send(
         HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body(),
         body -> body.contains("claw_instances{phase=\"Running\"} 4.0"));
     assertTrue(metrics.contains("claw_instances{phase=\"ImagePullFailed\"} 1.0"), metrics);
@@ -200,14 +180,14 @@ class OperatorImageIT {
       heapMax += Math.max(0, Double.parseDouble(pools.group(1)));
     }
     double mib = heapMax / (1024 * 1024);
-    report.add("operator heap cap inside the container: %.0f MiB (limit 512Mi, jvmMaxRamPercentage 50)".formatted(mib));
+    suite.report("operator heap cap inside the container: %.0f MiB (limit 512Mi, jvmMaxRamPercentage 50)".formatted(mib));
     assertTrue(mib > 200 && mib <= 256, "heap max " + mib + " MiB");
     // The chart names G1: under a limit this small the JVM would pick the serial collector, whose
     // pauses the benchmark measured. The benchmark's JVM runs with the chart's options, so it
     // collects as this one does.
     assertTrue(metrics.contains("jvm_memory_max_bytes{area=\"heap\",id=\"G1 Old Gen\"}"),
         "G1's old generation among the heap pools");
-    report.add("operator GC inside the container: G1 (heap pools G1 Eden Space, G1 Survivor Space, G1 Old Gen)");
+    suite.report("operator GC inside the container: G1 (heap pools G1 Eden Space, G1 Survivor Space, G1 Old Gen)");
   }
 
   @Test
@@ -240,7 +220,7 @@ class OperatorImageIT {
             oldOperatorTerminating[0] = System.nanoTime();
           }
         })) {
-      slow().until(() -> podUids.size() == 5);
+      suite.slow().until(() -> podUids.size() == 5);
       helm(new Helm(Path.of("helm", "claw-operator")).upgrade().withName(RELEASE).withNamespace(RELEASE_NAMESPACE)
           .withKubeConfig(node.cluster().kubeconfig()).reuseValues()
           .set("operator.defaultPullPolicy", "Always")::call);
@@ -253,8 +233,8 @@ class OperatorImageIT {
       assertTrue(leaseHolder().startsWith(newOperator.getMetadata().getName()), leaseHolder());
       followOldLog.destroy();
       String oldLog = readFile(oldOperatorLog);
-      report.add("old operator, leader election and shutdown:\n" + leaderLines(oldLog));
-      report.add("new operator, leader election:\n" + leaderLines(node.cluster().kubectl(null, "logs", "-n",
+      suite.report("old operator, leader election and shutdown:\n" + leaderLines(oldLog));
+      suite.report("new operator, leader election:\n" + leaderLines(node.cluster().kubectl(null, "logs", "-n",
           RELEASE_NAMESPACE, newOperator.getMetadata().getName()).output()));
       // nothing else churns afterwards: each follower replaced once, the others never
       Awaitility.await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(15)).until(() -> true);
@@ -270,7 +250,7 @@ class OperatorImageIT {
       long firstReplaced = followerPodsCreated.values().stream().min(Long::compare).orElseThrow();
       long handOver = (firstFollowerDeleted[0] - oldOperatorTerminating[0]) / 1_000_000;
       long toReplaced = (firstReplaced - oldOperatorTerminating[0]) / 1_000_000;
-      report.add(("helm upgrade: from the old operator Pod terminating, %d ms to the new leader's first write (a"
+      suite.report(("helm upgrade: from the old operator Pod terminating, %d ms to the new leader's first write (a"
           + " follower's Pod deleted), %d ms to its replacement Pod (after the kubelet stopped the old one)")
           .formatted(handOver, toReplaced));
       assertTrue(firstFollowerDeleted[0] != 0 && handOver > 0,
@@ -302,7 +282,7 @@ class OperatorImageIT {
     Map<String, Set<String>> podUids = new ConcurrentHashMap<>();
     try (Watch pods = watchPods(ns, pod -> podUids.computeIfAbsent(pod.getMetadata().getName(),
         k -> ConcurrentHashMap.newKeySet()).add(pod.getMetadata().getUid()))) {
-      slow().until(() -> podUids.size() == 8);
+      suite.slow().until(() -> podUids.size() == 8);
       upgradeWithRules("Always");
       for (String name : List.of("rule-b-1", "rule-b-2")) {
         ClawInstanceStatus status = awaitStatus(name, s -> s.phase() == Phase.Running && s.pullPolicy() == PullPolicy.ALWAYS);
@@ -322,7 +302,7 @@ class OperatorImageIT {
         wide.output());
     assertTrue(wide.output().lines().anyMatch(l -> l.startsWith("pinned ") && l.matches(".*\\bIfNotPresent\\s+spec\\s.*")),
         wide.output());
-    report.add("kubectl get claw -o wide after a rule changed:\n" + wide.output().stripTrailing());
+    suite.report("kubectl get claw -o wide after a rule changed:\n" + wide.output().stripTrailing());
   }
 
   /** Two rules for the open registry's repositories; the second's policy is the one that changes. */
@@ -362,7 +342,7 @@ class OperatorImageIT {
       uidsBefore.put(pod.getMetadata().getName(), pod.getMetadata().getUid());
     }
     helm(Helm.uninstall(RELEASE).withNamespace(RELEASE_NAMESPACE).withKubeConfig(node.cluster().kubeconfig())::call);
-    slow().until(() -> client.apps().deployments().inNamespace(RELEASE_NAMESPACE).withName(DEPLOYMENT).get() == null
+    suite.slow().until(() -> client.apps().deployments().inNamespace(RELEASE_NAMESPACE).withName(DEPLOYMENT).get() == null
         && client.pods().inNamespace(RELEASE_NAMESPACE).list().getItems().isEmpty());
 
     assertNotNull(client.apiextensions().v1().customResourceDefinitions().withName("clawinstances.claw.io").get(),
@@ -381,7 +361,7 @@ class OperatorImageIT {
             && client.resources(ClawInstance.class).inNamespace(ns).withName("after-uninstall").get().getStatus() == null);
     // deleting an instance still removes its Pod: the garbage collector follows the owner reference
     client.resources(ClawInstance.class).inNamespace(ns).withName("follows-1").delete();
-    slow().until(() -> client.pods().inNamespace(ns).withName("follows-1").get() == null);
+    suite.slow().until(() -> client.pods().inNamespace(ns).withName("follows-1").get() == null);
   }
 
   // --- helpers ---
@@ -421,7 +401,7 @@ class OperatorImageIT {
 
   /** The one Ready operator Pod that is not {@code notThisOne}, once the Deployment has no other. */
   private static Pod awaitOperatorReady(String notThisOne) {
-    return slow().until(() -> {
+    return suite.slow().until(() -> {
       List<Pod> pods = client.pods().inNamespace(RELEASE_NAMESPACE).list().getItems();
       if (pods.size() != 1 || pods.get(0).getMetadata().getName().equals(notThisOne)) {
         return null;
@@ -439,7 +419,7 @@ class OperatorImageIT {
   }
 
   private static List<Event> podEvents(String namespace, Pod pod, String reason) {
-    return slow().until(() -> client.v1().events().inNamespace(namespace).list().getItems().stream()
+    return suite.slow().until(() -> client.v1().events().inNamespace(namespace).list().getItems().stream()
         .filter(e -> pod.getMetadata().getUid().equals(e.getInvolvedObject().getUid()) && reason.equals(e.getReason()))
         .toList(), list -> !list.isEmpty());
   }
@@ -467,11 +447,6 @@ class OperatorImageIT {
   }
 
   private static ClawInstanceStatus awaitStatus(String name, Predicate<ClawInstanceStatus> condition) {
-    return Fixtures.awaitStatus(slow(), client, ns, name, condition);
+    return suite.awaitStatus(ns, name, condition);
   }
-
-  private static ConditionFactory slow() {
-    return Awaitility.await().atMost(SLOW).pollInterval(Duration.ofMillis(200)).ignoreExceptions();
-  }
-
 }

@@ -7,25 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Predicate;
 
 import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 
@@ -37,12 +32,10 @@ import io.claw.operator.api.PodSecurityProfile;
 import io.claw.operator.api.PullPolicy;
 import io.claw.operator.api.Reasons;
 import io.claw.operator.pod.PodSecurity;
-import io.claw.operator.testing.Command;
-import io.claw.operator.testing.Fixtures;
-import io.claw.operator.testing.OperatorProcess;
 import io.claw.operator.testing.PreviousRelease;
 import io.claw.operator.testing.RealNode;
 import io.claw.operator.testing.RealNode.Registry;
+import io.claw.operator.testing.RealNodeSuite;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMapVolumeSource;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -64,35 +57,25 @@ import io.fabric8.kubernetes.client.WatcherException;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProductionPodsIT {
 
-  private static final Duration SLOW = Duration.ofSeconds(120);
   private static final String TOKEN_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
   private static final String POOL_LABEL = "claw.io/test-pool";
 
+  private static RealNodeSuite suite;
   private static RealNode node;
   private static KubernetesClient client;
-  private static OperatorProcess operator;
   private static String nonRootImage;
   private static String rootImage;
-  private static final List<String> report = new ArrayList<>();
 
   @RegisterExtension
-  static final TestWatcher DUMP_ON_FAILURE = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      if (node != null) {
-        node.printWhatItShowed(context.getDisplayName(),
-            List.of(List.of("get", "claw,pods", "-A", "-o", "yaml"), List.of("get", "events", "-A")),
-            operator == null ? "" : Command.tail(operator.output(), 60));
-      }
-    }
-  };
+  static final TestWatcher DUMP_ON_FAILURE = RealNodeSuite.dumpOnFailure(() -> suite,
+      List.of(List.of("get", "claw,pods", "-A", "-o", "yaml"), List.of("get", "events", "-A")),
+      RealNodeSuite::operatorTail);
 
   @BeforeAll
   static void startNode() {
-    String unavailable = RealNode.unavailableReason();
-    assumeTrue(unavailable == null, () -> "real node skipped: " + unavailable);
-    node = RealNode.start("production-pods-it");
-    client = node.client();
+    suite = RealNodeSuite.start("production-pods-it", Duration.ofSeconds(120));
+    node = suite.node();
+    client = suite.client();
     node.pushImage(Registry.OPEN, "app:1", "nonroot");
     node.pushImage(Registry.OPEN, "rootapp:1", "root", 0);
     nonRootImage = Registry.OPEN.host() + "/app:1";
@@ -100,19 +83,9 @@ class ProductionPodsIT {
   }
 
   @AfterAll
-  static void stopNode() throws InterruptedException {
-    if (!report.isEmpty()) {
-      System.out.println("=== measured on the real node ===");
-      report.forEach(System.out::println);
-    }
-    if (operator != null) {
-      operator.close();
-    }
-    if (client != null) {
-      client.close();
-    }
-    if (node != null) {
-      node.close();
+  static void stopNode() {
+    if (suite != null) {
+      suite.close();
     }
   }
 
@@ -133,7 +106,7 @@ class ProductionPodsIT {
       oldUids.put(name, old.getMetadata().getUid());
     }
     for (String name : names) {
-      Pod old = slow().until(() -> client.pods().inNamespace(ns).withName(name).get(), ProductionPodsIT::isRunning);
+      Pod old = suite.slow().until(() -> client.pods().inNamespace(ns).withName(name).get(), RealNodeSuite::isRunning);
       assertTrue(mountsToken(old), "the previous release's Pod carries the namespace's token: " + old.getSpec());
     }
     List<String> deletions = new CopyOnWriteArrayList<>();
@@ -148,7 +121,7 @@ class ProductionPodsIT {
         }
         if (pod.getMetadata().getDeletionTimestamp() != null && !deletions.contains(pod.getMetadata().getUid())) {
           deletions.add(pod.getMetadata().getUid());
-          report.add("upgrade: " + pod.getMetadata().getName() + " deleted with a grace period of "
+          suite.report("upgrade: " + pod.getMetadata().getName() + " deleted with a grace period of "
               + pod.getMetadata().getDeletionGracePeriodSeconds() + " s");
           assertNotEquals(Long.valueOf(0), pod.getMetadata().getDeletionGracePeriodSeconds(), "graceful");
         }
@@ -161,11 +134,11 @@ class ProductionPodsIT {
       long started = System.nanoTime();
       startOperator();
       for (String name : names) {
-        Pod replaced = slow().until(() -> client.pods().inNamespace(ns).withName(name).get(),
-            p -> p != null && !p.getMetadata().getUid().equals(oldUids.get(name)) && isRunning(p));
+        Pod replaced = suite.slow().until(() -> client.pods().inNamespace(ns).withName(name).get(),
+            p -> p != null && !p.getMetadata().getUid().equals(oldUids.get(name)) && RealNodeSuite.isRunning(p));
         assertFalse(mountsToken(replaced), "the new Pod carries no token: " + replaced.getSpec());
       }
-      report.add("upgrade: 3 Pods of the previous release replaced and running " + millisSince(started)
+      suite.report("upgrade: 3 Pods of the previous release replaced and running " + RealNodeSuite.millisSince(started)
           + " ms after the operator started");
       // then nothing more: one replacement each
       Awaitility.await().pollDelay(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(15)).until(() -> true);
@@ -186,7 +159,7 @@ class ProductionPodsIT {
     client.resource(instance(ns, "nonroot", nonRootImage, PullPolicy.IF_NOT_PRESENT)).create();
     client.resource(instance(ns, "root", rootImage, PullPolicy.IF_NOT_PRESENT)).create();
 
-    ClawInstanceStatus nonRoot = awaitStatus(ns, "nonroot", s -> s.phase() == Phase.Running);
+    ClawInstanceStatus nonRoot = suite.awaitStatus(ns, "nonroot", s -> s.phase() == Phase.Running);
     assertEquals(PodSecurityProfile.RESTRICTED, nonRoot.podSecurity().profile());
     assertTrue(nonRoot.podSecurity().reason().contains("namespace " + ns + " enforces restricted"), nonRoot.toString());
     Pod pod = client.pods().inNamespace(ns).withName("nonroot").get();
@@ -195,11 +168,11 @@ class ProductionPodsIT {
     assertEquals(false, pod.getSpec().getContainers().get(0).getSecurityContext().getAllowPrivilegeEscalation());
     assertEquals(List.of("ALL"), pod.getSpec().getContainers().get(0).getSecurityContext().getCapabilities().getDrop());
 
-    ClawInstanceStatus root = awaitStatus(ns, "root",
+    ClawInstanceStatus root = suite.awaitStatus(ns, "root",
         s -> s.phase() == Phase.Failed && "CreateContainerConfigError".equals(readyReason(s)));
     assertTrue(root.message().contains("container has runAsNonRoot and image will run as root"), root.message());
     assertTrue(root.message().contains("set spec.securityContext.runAsUser"), root.message());
-    report.add("restricted, root image: " + root.message());
+    suite.report("restricted, root image: " + root.message());
 
     // the fix the status names: a non-root UID; the kubelet then starts the same image
     editSpec(client, ns, "root", spec -> {
@@ -207,7 +180,7 @@ class ProductionPodsIT {
       asUser.setRunAsUser(1000L);
       spec.setSecurityContext(asUser);
     });
-    assertEquals(Phase.Running, awaitStatus(ns, "root", s -> s.phase() == Phase.Running).phase());
+    assertEquals(Phase.Running, suite.awaitStatus(ns, "root", s -> s.phase() == Phase.Running).phase());
   }
 
   @Test
@@ -216,7 +189,7 @@ class ProductionPodsIT {
     startOperator();
     String ns = newNamespace(client);
     client.resource(instance(ns, "root", rootImage, PullPolicy.IF_NOT_PRESENT)).create();
-    ClawInstanceStatus root = awaitStatus(ns, "root", s -> s.phase() == Phase.Running);
+    ClawInstanceStatus root = suite.awaitStatus(ns, "root", s -> s.phase() == Phase.Running);
     assertEquals(PodSecurityProfile.BASELINE, root.podSecurity().profile());
     assertEquals("namespace " + ns + " has no pod-security.kubernetes.io/enforce label", root.podSecurity().reason());
   }
@@ -231,13 +204,13 @@ class ProductionPodsIT {
     slowStart.getSpec().setReadinessProbe(new ProbeBuilder().withNewExec().withCommand("cat", "/tmp/ready").endExec()
         .withPeriodSeconds(1).build());
     client.resource(slowStart).create();
-    ClawInstanceStatus notReady = awaitStatus(ns, "slow-start", s -> s.phase() == Phase.Running);
+    ClawInstanceStatus notReady = suite.awaitStatus(ns, "slow-start", s -> s.phase() == Phase.Running);
     long running = System.nanoTime();
     assertEquals(Reasons.CONTAINERS_NOT_READY, readyReason(notReady), notReady.toString());
     assertTrue(notReady.message().contains("its readiness probe (exec cat /tmp/ready) does not pass"), notReady.message());
-    awaitStatus(ns, "slow-start", s -> Reasons.POD_READY.equals(readyReason(s)));
-    long gated = millisSince(running);
-    report.add("readiness probe: Running to Ready in " + gated + " ms (the app answers after 8 s)");
+    suite.awaitStatus(ns, "slow-start", s -> Reasons.POD_READY.equals(readyReason(s)));
+    long gated = RealNodeSuite.millisSince(running);
+    suite.report("readiness probe: Running to Ready in " + gated + " ms (the app answers after 8 s)");
     assertTrue(gated > 4000, "Ready came " + gated + " ms after Running, before the app could answer");
   }
 
@@ -249,20 +222,20 @@ class ProductionPodsIT {
     ClawInstance pinned = instance(ns, "pinned", nonRootImage, PullPolicy.IF_NOT_PRESENT);
     pinned.getSpec().setNodeSelector(Map.of(POOL_LABEL, "offline-mirror"));
     client.resource(pinned).create();
-    ClawInstanceStatus unscheduled = awaitStatus(ns, "pinned",
+    ClawInstanceStatus unscheduled = suite.awaitStatus(ns, "pinned",
         s -> Reasons.POD_NOT_SCHEDULED.equals(readyReason(s)) && s.message().contains("0/1 nodes are available"));
     // kube-scheduler 1.20.2 here: "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity.";
     // 1.22+ (nodeaffinity plugin, ErrReasonPod): "... didn't match Pod's node affinity/selector"
     assertTrue(unscheduled.message().contains("node(s) didn't match"), unscheduled.message());
-    report.add("nodeSelector: " + unscheduled.message());
+    suite.report("nodeSelector: " + unscheduled.message());
     try {
       long labelled = System.nanoTime();
       client.nodes().withName(node.nodeName()).edit(n -> {
         n.getMetadata().getLabels().put(POOL_LABEL, "offline-mirror");
         return n;
       });
-      awaitStatus(ns, "pinned", s -> s.phase() == Phase.Running);
-      report.add("nodeSelector: node labelled to Running in " + millisSince(labelled) + " ms");
+      suite.awaitStatus(ns, "pinned", s -> s.phase() == Phase.Running);
+      suite.report("nodeSelector: node labelled to Running in " + RealNodeSuite.millisSince(labelled) + " ms");
     } finally {
       client.nodes().withName(node.nodeName()).edit(n -> {
         n.getMetadata().getLabels().remove(POOL_LABEL);
@@ -286,8 +259,8 @@ class ProductionPodsIT {
     app.getSpec().setVolumeMounts(List.of(new VolumeMountBuilder().withName("config").withMountPath("/config").withReadOnly(true).build()));
     app.getSpec().setCommand(List.of("sh", "-c", "echo \"greeting: $(cat /config/greeting)\"; exec /bin/claw-app"));
     client.resource(app).create();
-    awaitStatus(ns, "configured", s -> s.phase() == Phase.Running);
-    String log = slow().until(() -> client.pods().inNamespace(ns).withName("configured").getLog(),
+    suite.awaitStatus(ns, "configured", s -> s.phase() == Phase.Running);
+    String log = suite.slow().until(() -> client.pods().inNamespace(ns).withName("configured").getLog(),
         l -> l != null && l.contains("greeting:"));
     assertTrue(log.contains("greeting: hello from a ConfigMap"), log);
   }
@@ -306,8 +279,8 @@ class ProductionPodsIT {
     apiClient.getSpec().setAutomountServiceAccountToken(true);
     client.resource(plain).create();
     client.resource(apiClient).create();
-    awaitStatus(ns, "plain", s -> s.phase() == Phase.Running);
-    awaitStatus(ns, "api-client", s -> s.phase() == Phase.Running);
+    suite.awaitStatus(ns, "plain", s -> s.phase() == Phase.Running);
+    suite.awaitStatus(ns, "api-client", s -> s.phase() == Phase.Running);
 
     Pod plainPod = client.pods().inNamespace(ns).withName("plain").get();
     assertFalse(mountsToken(plainPod), plainPod.getSpec().toString());
@@ -320,13 +293,9 @@ class ProductionPodsIT {
 
   /** Started by the upgrade test, after the previous release's Pods; by the first test to need it otherwise. */
   private static void startOperator() {
-    if (operator != null) {
-      return;
+    if (suite.operator() == null) {
+      suite.startOperator("production-pods-it", Map.of());
     }
-    operator = OperatorProcess.start("production-pods-it", Map.of(
-        "KUBECONFIG", node.cluster().kubeconfig().toString(),
-        "QUARKUS_HTTP_PORT", "0"));
-    operator.httpPort();
   }
 
   private static boolean mountsToken(Pod pod) {
@@ -334,28 +303,11 @@ class ProductionPodsIT {
         .anyMatch(m -> TOKEN_DIR.equals(m.getMountPath()));
   }
 
-  private static boolean isRunning(Pod pod) {
-    return pod != null && pod.getStatus() != null && pod.getStatus().getContainerStatuses() != null
-        && pod.getStatus().getContainerStatuses().stream().anyMatch(cs -> cs.getState().getRunning() != null);
-  }
-
   private static String log(String ns, String name) {
-    return slow().until(() -> client.pods().inNamespace(ns).withName(name).getLog(), l -> l != null && !l.isEmpty());
+    return suite.slow().until(() -> client.pods().inNamespace(ns).withName(name).getLog(), l -> l != null && !l.isEmpty());
   }
 
   private static String readyReason(ClawInstanceStatus status) {
     return status.condition("Ready").map(c -> c.reason()).orElse("");
-  }
-
-  private static ClawInstanceStatus awaitStatus(String ns, String name, Predicate<ClawInstanceStatus> condition) {
-    return Fixtures.awaitStatus(slow(), client, ns, name, condition);
-  }
-
-  private static ConditionFactory slow() {
-    return Awaitility.await().atMost(SLOW).pollInterval(Duration.ofMillis(100)).ignoreExceptions();
-  }
-
-  private static long millisSince(long nanos) {
-    return (System.nanoTime() - nanos) / 1_000_000;
   }
 }

@@ -6,7 +6,6 @@ import static io.claw.operator.testing.Fixtures.newNamespace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,17 +15,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 
 import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 
@@ -39,11 +35,10 @@ import io.claw.operator.api.PullPolicy;
 import io.claw.operator.api.PullPolicySource;
 import io.claw.operator.api.Reasons;
 import io.claw.operator.testing.Command;
-import io.claw.operator.testing.Fixtures;
-import io.claw.operator.testing.OperatorProcess;
 import io.claw.operator.testing.Prometheus;
 import io.claw.operator.testing.RealNode;
 import io.claw.operator.testing.RealNode.Registry;
+import io.claw.operator.testing.RealNodeSuite;
 import io.claw.operator.testing.Seen;
 import io.claw.operator.testing.Stats;
 import io.fabric8.kubernetes.api.model.Event;
@@ -59,53 +54,28 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RealNodeIT {
 
-  private static final Duration SLOW = Duration.ofSeconds(120);
-
+  private static RealNodeSuite suite;
   private static RealNode node;
   private static KubernetesClient client;
-  private static OperatorProcess operator;
-  private static final List<String> report = new ArrayList<>();
 
   /** What a failed test saw: instances, Pods, Events, the operator's and the kubelet's log. */
   @RegisterExtension
-  static final TestWatcher DUMP_ON_FAILURE = new TestWatcher() {
-    @Override
-    public void testFailed(ExtensionContext context, Throwable cause) {
-      if (node == null) {
-        return;
-      }
-      node.printWhatItShowed(context.getDisplayName(),
-          List.of(List.of("get", "claw,pods", "-A", "-o", "yaml"), List.of("get", "events", "-A")),
-          operator == null ? "" : Command.tail(operator.output(), 60));
-    }
-  };
+  static final TestWatcher DUMP_ON_FAILURE = RealNodeSuite.dumpOnFailure(() -> suite,
+      List.of(List.of("get", "claw,pods", "-A", "-o", "yaml"), List.of("get", "events", "-A")),
+      RealNodeSuite::operatorTail);
 
   @BeforeAll
   static void startNode() {
-    String unavailable = RealNode.unavailableReason();
-    assumeTrue(unavailable == null, () -> "real node skipped: " + unavailable);
-    node = RealNode.start("real-node-it");
-    client = node.client();
-    operator = OperatorProcess.start("real-node-it", Map.of(
-        "KUBECONFIG", node.cluster().kubeconfig().toString(),
-        "QUARKUS_HTTP_PORT", "0"));
-    operator.httpPort();
+    suite = RealNodeSuite.start("real-node-it", Duration.ofSeconds(120));
+    node = suite.node();
+    client = suite.client();
+    suite.startOperator("real-node-it", Map.of());
   }
 
   @AfterAll
-  static void stopNode() throws InterruptedException {
-    if (!report.isEmpty()) {
-      System.out.println("=== measured on the real node ===");
-      report.forEach(System.out::println);
-    }
-    if (operator != null) {
-      operator.close();
-    }
-    if (client != null) {
-      client.close();
-    }
-    if (node != null) {
-      node.close();
+  static void stopNode() {
+    if (suite != null) {
+      suite.close();
     }
   }
 
@@ -117,23 +87,23 @@ class RealNodeIT {
     String ns = newNamespace(client);
     // a Pod pulls it while the registry is up: now the node holds it
     client.resource(instance(ns, "warm", image, null)).create();
-    assertTrue(awaitStatus(ns, "warm", s -> s.phase() == Phase.Running).imageID().endsWith(digest));
+    assertTrue(suite.awaitStatus(ns, "warm", s -> s.phase() == Phase.Running).imageID().endsWith(digest));
     // the kubelet lists a pulled image in the node's status.images within about 40 s (its image
     // cache is refreshed every 30 s, the node status every 10)
     long pulled = System.nanoTime();
     Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
         .until(() -> client.nodes().withName(node.nodeName()).get().getStatus().getImages().stream()
             .anyMatch(i -> i.getNames() != null && i.getNames().contains(image)));
-    report.add("node status lists the pulled image after " + millisSince(pulled) + " ms more");
+    suite.report("node status lists the pulled image after " + RealNodeSuite.millisSince(pulled) + " ms more");
     node.withRegistryDown(Registry.AIRGAP, () -> {
       client.resource(instance(ns, "offline", image, null)).create();
-      ClawInstanceStatus offline = awaitStatus(ns, "offline", s -> s.phase() == Phase.Running);
+      ClawInstanceStatus offline = suite.awaitStatus(ns, "offline", s -> s.phase() == Phase.Running);
       assertEquals(PullPolicy.IF_NOT_PRESENT, offline.pullPolicy());
       assertEquals(PullPolicySource.BUILT_IN, offline.pullPolicySource());
       assertTrue(offline.imageID().endsWith(digest), offline.imageID() + " should name " + digest);
 
       client.resource(instance(ns, "always", image, PullPolicy.ALWAYS)).create();
-      ClawInstanceStatus failing = awaitStatus(ns, "always", s -> s.phase() == Phase.ImagePullFailed);
+      ClawInstanceStatus failing = suite.awaitStatus(ns, "always", s -> s.phase() == Phase.ImagePullFailed);
       ClawCondition first = pullCondition(failing);
       assertTrue(Set.of("ErrImagePull", "ImagePullBackOff").contains(first.reason()), first.reason());
       assertTrue(failing.message().contains("connection refused"), failing.message());
@@ -141,7 +111,7 @@ class RealNodeIT {
       assertDiagnosis(failing, PullFailureCause.REGISTRY_UNREACHABLE, Registry.AIRGAP.host(), "True",
           "already holds " + image);
       assertTrue(failing.pullFailure().hint().contains("IfNotPresent would run the node's copy"), failing.toString());
-      report.add("air-gapped, Always: " + failing.message() + " | hint: " + failing.pullFailure().hint());
+      suite.report("air-gapped, Always: " + failing.message() + " | hint: " + failing.pullFailure().hint());
 
       // through several back-off rounds (pulls 10 and 20 s apart) the condition holds, with the registry's error
       Set<String> kubeletReasons = new LinkedHashSet<>();
@@ -159,8 +129,8 @@ class RealNodeIT {
 
       long fixed = System.nanoTime();
       editSpec(client, ns, "always", spec -> spec.setPullPolicy(PullPolicy.IF_NOT_PRESENT));
-      ClawInstanceStatus recovered = awaitStatus(ns, "always", s -> s.phase() == Phase.Running);
-      report.add("air-gapped: policy fix to Running in " + millisSince(fixed) + " ms");
+      ClawInstanceStatus recovered = suite.awaitStatus(ns, "always", s -> s.phase() == Phase.Running);
+      suite.report("air-gapped: policy fix to Running in " + RealNodeSuite.millisSince(fixed) + " ms");
       assertTrue(recovered.imageID().endsWith(digest), recovered.imageID());
       assertEquals(Reasons.IMAGE_PULLED, pullCondition(recovered).reason());
       assertOneRecoveredEventAfterThePull(ns, "always");
@@ -175,8 +145,8 @@ class RealNodeIT {
     String ns = newNamespace(client);
     client.resource(instance(ns, "always", image, PullPolicy.ALWAYS)).create();
     client.resource(instance(ns, "cached", image, PullPolicy.IF_NOT_PRESENT)).create();
-    assertTrue(awaitStatus(ns, "always", s -> s.phase() == Phase.Running).imageID().endsWith(v1));
-    assertTrue(awaitStatus(ns, "cached", s -> s.phase() == Phase.Running).imageID().endsWith(v1));
+    assertTrue(suite.awaitStatus(ns, "always", s -> s.phase() == Phase.Running).imageID().endsWith(v1));
+    assertTrue(suite.awaitStatus(ns, "cached", s -> s.phase() == Phase.Running).imageID().endsWith(v1));
 
     String v2 = node.pushImage(Registry.OPEN, "cortex:stable", "v2");
     assertNotEquals(v1, v2);
@@ -199,13 +169,13 @@ class RealNodeIT {
     String ns = newNamespace(client);
     String absent = Registry.OPEN.host() + "/not-on-this-node:1";
     client.resource(instance(ns, "never", absent, PullPolicy.NEVER)).create();
-    ClawInstanceStatus never = awaitStatus(ns, "never", s -> s.phase() == Phase.ImagePullFailed);
+    ClawInstanceStatus never = suite.awaitStatus(ns, "never", s -> s.phase() == Phase.ImagePullFailed);
     assertEquals("ErrImageNeverPull", never.pullFailureReason());
     assertTrue(never.message().contains("Container image \"" + absent + "\" is not present with pull policy of Never"),
         never.message());
     assertDiagnosis(never, PullFailureCause.NOT_PRESENT_ON_NODE, Registry.OPEN.host(), "False",
         "node " + node.nodeName() + " does not hold " + absent);
-    report.add("Never, absent: " + never.message() + " | hint: " + never.pullFailure().hint());
+    suite.report("Never, absent: " + never.message() + " | hint: " + never.pullFailure().hint());
     String table = node.cluster().kubectl(null, "get", "claw", "-n", ns, "never").output();
     assertTrue(table.lines().skip(1).findFirst().orElse("")
         .matches("never\\s+False\\s+ImagePullFailed\\s+" + java.util.regex.Pattern.quote(absent)
@@ -215,12 +185,12 @@ class RealNodeIT {
     node.pushImage(Registry.OPEN, "present:1", "v1");
     String missingTag = Registry.OPEN.host() + "/present:no-such-tag";
     client.resource(instance(ns, "missing-tag", missingTag, null)).create();
-    ClawInstanceStatus missing = awaitStatus(ns, "missing-tag",
+    ClawInstanceStatus missing = suite.awaitStatus(ns, "missing-tag",
         s -> s.phase() == Phase.ImagePullFailed && "ErrImagePull".equals(pullCondition(s).reason()));
     assertTrue(missing.message().contains("not found"), missing.message());
     assertDiagnosis(missing, PullFailureCause.NOT_FOUND, Registry.OPEN.host(), "False",
         Registry.OPEN.host() + " has no present:no-such-tag");
-    report.add("missing tag: " + missing.message() + " | hint: " + missing.pullFailure().hint());
+    suite.report("missing tag: " + missing.message() + " | hint: " + missing.pullFailure().hint());
   }
 
   @Test
@@ -231,19 +201,19 @@ class RealNodeIT {
     ClawInstance instance = instance(ns, "private", Registry.PRIVATE.host() + "/team/app:1", PullPolicy.ALWAYS);
     instance.getSpec().setImagePullSecrets(List.of("regcred"));
     client.resource(instance).create();
-    ClawInstanceStatus refused = awaitStatus(ns, "private", s -> s.phase() == Phase.ImagePullFailed
+    ClawInstanceStatus refused = suite.awaitStatus(ns, "private", s -> s.phase() == Phase.ImagePullFailed
         && s.message().contains("401 Unauthorized"));
     ClawCondition secrets = refused.condition(ClawCondition.PULL_SECRETS_FOUND).orElseThrow();
     assertEquals(ClawCondition.FALSE, secrets.status());
     assertTrue(secrets.message().contains("regcred"), secrets.message());
     assertDiagnosis(refused, PullFailureCause.UNAUTHORIZED, Registry.PRIVATE.host(), "False",
         "Create the missing pull secret(s) regcred");
-    report.add("private, no Secret: " + refused.message() + " | hint: " + refused.pullFailure().hint());
+    suite.report("private, no Secret: " + refused.message() + " | hint: " + refused.pullFailure().hint());
 
     long created = System.nanoTime();
     client.resource(pullSecret(ns, "regcred")).create();
-    ClawInstanceStatus running = awaitStatus(ns, "private", s -> s.phase() == Phase.Running);
-    report.add("private: Secret created to Running in " + millisSince(created) + " ms");
+    ClawInstanceStatus running = suite.awaitStatus(ns, "private", s -> s.phase() == Phase.Running);
+    suite.report("private: Secret created to Running in " + RealNodeSuite.millisSince(created) + " ms");
     assertTrue(running.imageID().endsWith(digest), running.imageID());
     assertEquals(ClawCondition.TRUE, running.condition(ClawCondition.PULL_SECRETS_FOUND).orElseThrow().status());
     assertOneRecoveredEventAfterThePull(ns, "private");
@@ -258,18 +228,18 @@ class RealNodeIT {
     String ns = newNamespace(client);
     // the node caches the image; then the registry goes, so that Always fails at once
     client.resource(instance(ns, "seed", Registry.AIRGAP.host() + "/recover:1", null)).create();
-    awaitStatus(ns, "seed", s -> s.phase() == Phase.Running);
+    suite.awaitStatus(ns, "seed", s -> s.phase() == Phase.Running);
     List<Long> policyFix = new ArrayList<>();
     List<Long> secretFix = new ArrayList<>();
     node.withRegistryDown(Registry.AIRGAP, () -> {
       for (int run = 0; run < 5; run++) {
         String name = "policy-" + run;
         client.resource(instance(ns, name, Registry.AIRGAP.host() + "/recover:1", PullPolicy.ALWAYS)).create();
-        awaitStatus(ns, name, s -> s.phase() == Phase.ImagePullFailed);
+        suite.awaitStatus(ns, name, s -> s.phase() == Phase.ImagePullFailed);
         long fixed = System.nanoTime();
         editSpec(client, ns, name, spec -> spec.setPullPolicy(PullPolicy.IF_NOT_PRESENT));
-        awaitStatus(ns, name, s -> s.phase() == Phase.Running);
-        policyFix.add(millisSince(fixed));
+        suite.awaitStatus(ns, name, s -> s.phase() == Phase.Running);
+        policyFix.add(RealNodeSuite.millisSince(fixed));
       }
     });
     for (int run = 0; run < 5; run++) {
@@ -277,14 +247,14 @@ class RealNodeIT {
       ClawInstance instance = instance(ns, name, Registry.PRIVATE.host() + "/team/recover:1", PullPolicy.ALWAYS);
       instance.getSpec().setImagePullSecrets(List.of("cred-" + run));
       client.resource(instance).create();
-      awaitStatus(ns, name, s -> s.phase() == Phase.ImagePullFailed);
+      suite.awaitStatus(ns, name, s -> s.phase() == Phase.ImagePullFailed);
       long created = System.nanoTime();
       client.resource(pullSecret(ns, "cred-" + run)).create();
-      awaitStatus(ns, name, s -> s.phase() == Phase.Running);
-      secretFix.add(millisSince(created));
+      suite.awaitStatus(ns, name, s -> s.phase() == Phase.Running);
+      secretFix.add(RealNodeSuite.millisSince(created));
     }
-    report.add("recovery, policy fix to Running (ms): " + Stats.summary(policyFix));
-    report.add("recovery, Secret created to Running (ms): " + Stats.summary(secretFix));
+    suite.report("recovery, policy fix to Running (ms): " + Stats.summary(policyFix));
+    suite.report("recovery, Secret created to Running (ms): " + Stats.summary(secretFix));
   }
 
   /** From the kubelet's Pod status change to the instance's status, as both are seen through watches. */
@@ -295,18 +265,18 @@ class RealNodeIT {
     String ns = newNamespace(client);
     int n = 20;
     List<Long> latencies = new ArrayList<>();
-    try (Seen<Pod> pods = Seen.watch(client.pods().inNamespace(ns), RealNodeIT::isRunning);
+    try (Seen<Pod> pods = Seen.watch(client.pods().inNamespace(ns), RealNodeSuite::isRunning);
         Seen<ClawInstance> instances = Seen.watch(client.resources(ClawInstance.class).inNamespace(ns),
             ci -> ci.getStatus() != null && ci.getStatus().phase() == Phase.Running)) {
       for (int i = 0; i < n; i++) {
         client.resource(instance(ns, "lat-" + i, Registry.OPEN.host() + "/latency:1", null)).create();
       }
-      slow().until(() -> instances.count() == n && pods.count() == n);
+      suite.slow().until(() -> instances.count() == n && pods.count() == n);
       for (int i = 0; i < n; i++) {
         latencies.add((instances.firstSeen("lat-" + i) - pods.firstSeen("lat-" + i)) / 1_000_000);
       }
     }
-    report.add("Pod Running to instance Running, " + n + " instances (ms): " + Stats.summary(latencies));
+    suite.report("Pod Running to instance Running, " + n + " instances (ms): " + Stats.summary(latencies));
     assertTrue(latencies.stream().allMatch(l -> l >= 0), latencies.toString());
   }
 
@@ -320,10 +290,10 @@ class RealNodeIT {
     String before = podUid(ns, name);
     var deleted = node.cluster().kubectl(null, "delete", "pod", "-n", ns, name, "--wait=false");
     assertEquals(0, deleted.exitCode(), deleted.output());
-    Pod replacement = slow().until(() -> client.pods().inNamespace(ns).withName(name).get(),
-        pod -> pod != null && !pod.getMetadata().getUid().equals(before) && isRunning(pod));
+    Pod replacement = suite.slow().until(() -> client.pods().inNamespace(ns).withName(name).get(),
+        pod -> pod != null && !pod.getMetadata().getUid().equals(before) && RealNodeSuite.isRunning(pod));
     String imageID = replacement.getStatus().getContainerStatuses().get(0).getImageID();
-    return awaitStatus(ns, name, s -> s.phase() == Phase.Running && imageID.equals(s.imageID()));
+    return suite.awaitStatus(ns, name, s -> s.phase() == Phase.Running && imageID.equals(s.imageID()));
   }
 
   private static String podUid(String ns, String name) {
@@ -333,7 +303,7 @@ class RealNodeIT {
 
   /** The marker of the image the app runs, from what it printed first ("claw test app v2 started"). */
   private static String appMarker(String ns, String name) {
-    String log = slow().until(() -> client.pods().inNamespace(ns).withName(name).getLog(),
+    String log = suite.slow().until(() -> client.pods().inNamespace(ns).withName(name).getLog(),
         l -> l != null && l.contains("started"));
     return log.lines().filter(l -> l.contains("started")).findFirst().orElseThrow()
         .replace("claw test app ", "").replace(" started", "").trim();
@@ -355,23 +325,23 @@ class RealNodeIT {
     instance.getSpec().setResources(new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
         .addToLimits("ephemeral-storage", new io.fabric8.kubernetes.api.model.Quantity("1Mi")).build());
     client.resource(instance).create();
-    Pod first = slow().until(() -> client.pods().inNamespace(ns).withName("filler").get(), p -> p != null);
+    Pod first = suite.slow().until(() -> client.pods().inNamespace(ns).withName("filler").get(), p -> p != null);
 
-    List<Event> replaced = slow().until(() -> events(ns, "filler", Reasons.POD_REPLACED), list -> !list.isEmpty());
+    List<Event> replaced = suite.slow().until(() -> events(ns, "filler", Reasons.POD_REPLACED), list -> !list.isEmpty());
     String message = replaced.get(0).getMessage();
-    report.add("eviction: " + message);
+    suite.report("eviction: " + message);
     assertTrue(message.startsWith("Replacing Pod filler, evicted by the node: "), message);
     assertTrue(message.contains("ephemeral"), message);
-    Pod second = slow().until(() -> client.pods().inNamespace(ns).withName("filler").get(),
+    Pod second = suite.slow().until(() -> client.pods().inNamespace(ns).withName("filler").get(),
         p -> p != null && !p.getMetadata().getUid().equals(first.getMetadata().getUid()));
     assertEquals("1", second.getMetadata().getAnnotations().get(io.claw.operator.pod.Labels.ENDED_PODS));
 
     // The replacements fill their layers too. The kubelet needs 10 to 20 s to see it (its stats and
     // its eviction manager each run every 10 s), so the second Pod outlives its 10 s back-off; a
     // later one, with 20 s or 40 s, is evicted within its back-off and waits it out.
-    ClawInstanceStatus backingOff = awaitStatus(ns, "filler", s -> s.condition(ClawCondition.READY)
+    ClawInstanceStatus backingOff = suite.awaitStatus(ns, "filler", s -> s.condition(ClawCondition.READY)
         .map(c -> Reasons.POD_ENDED_BACK_OFF.equals(c.reason())).orElse(false));
-    report.add("eviction again: " + backingOff.message());
+    suite.report("eviction again: " + backingOff.message());
     assertTrue(backingOff.endedPods() >= 2, backingOff.toString());
     assertTrue(backingOff.message().contains(backingOff.endedPods() + " Pods in a row have ended"),
         backingOff.message());
@@ -380,7 +350,7 @@ class RealNodeIT {
   }
 
   private static void assertOneRecoveredEventAfterThePull(String ns, String name) {
-    List<Event> recovered = slow().until(() -> events(ns, name, "ImagePullRecovered"), list -> !list.isEmpty());
+    List<Event> recovered = suite.slow().until(() -> events(ns, name, "ImagePullRecovered"), list -> !list.isEmpty());
     Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
         .until(() -> events(ns, name, "ImagePullRecovered").size() == 1);
     Pod pod = client.pods().inNamespace(ns).withName(name).get();
@@ -425,7 +395,7 @@ class RealNodeIT {
           client.resource(instance).create();
         });
         Map<String, ClawInstanceStatus> seen = new java.util.LinkedHashMap<>();
-        images.keySet().forEach(name -> seen.put(name, awaitStatus(ns, name,
+        images.keySet().forEach(name -> seen.put(name, suite.awaitStatus(ns, name,
             s -> s.phase() == Phase.ImagePullFailed && s.pullFailure() != null
                 && s.pullFailure().cause() != PullFailureCause.UNKNOWN)));
         assertDiagnosis(seen.get("down"), PullFailureCause.REGISTRY_UNREACHABLE, Registry.AIRGAP.host(), "False",
@@ -441,7 +411,7 @@ class RealNodeIT {
             Registry.PRIVATE.host() + " refused the credentials in wrongcred");
         assertDiagnosis(seen.get("platform"), PullFailureCause.PLATFORM_MISMATCH, Registry.OPEN.host(), "False",
             platformImage + " has no build for the platform of node " + node.nodeName() + " (linux/amd64)");
-        seen.forEach((name, status) -> report.add(name + ": " + status.message() + " | cause "
+        seen.forEach((name, status) -> suite.report(name + ": " + status.message() + " | cause "
             + status.pullFailure().cause() + " | hint: " + status.pullFailure().hint()));
         assertOneWarningPerCause(ns, images.keySet());
         assertTheChartsAlertFires(List.of("RegistryUnreachable", "TLSError", "RateLimited", "Unauthorized",
@@ -471,25 +441,22 @@ class RealNodeIT {
     ClawInstance owner = instance(a, "owner", image, null);
     owner.getSpec().setImagePullSecrets(List.of("regcred"));
     client.resource(owner).create();
-    assertTrue(awaitStatus(a, "owner", s -> s.phase() == Phase.Running).imageID().endsWith(digest));
+    assertTrue(suite.awaitStatus(a, "owner", s -> s.phase() == Phase.Running).imageID().endsWith(digest));
 
     client.resource(instance(b, "intruder", image, null)).create();
-    ClawInstanceStatus intruder = awaitStatus(b, "intruder", s -> s.phase() == Phase.Running);
+    ClawInstanceStatus intruder = suite.awaitStatus(b, "intruder", s -> s.phase() == Phase.Running);
     assertTrue(intruder.imageID().endsWith(digest), "B runs A's private image from the node: " + intruder.imageID());
     assertEquals(PullPolicy.IF_NOT_PRESENT, intruder.pullPolicy());
-    report.add("tenant hole: namespace B, no Secret, IfNotPresent (" + intruder.pullPolicySource() + "): "
+    suite.report("tenant hole: namespace B, no Secret, IfNotPresent (" + intruder.pullPolicySource() + "): "
         + intruder.phase() + " with " + intruder.imageID());
     String ownerPod = client.pods().inNamespace(a).withName("owner").get().getMetadata().getUid();
     String intruderPod = client.pods().inNamespace(b).withName("intruder").get().getMetadata().getUid();
 
-    operator.close();
     long restarted = System.nanoTime();
-    operator = OperatorProcess.start("real-node-it-tenant", Map.of(
-        "KUBECONFIG", node.cluster().kubeconfig().toString(),
-        "QUARKUS_HTTP_PORT", "0",
-        "CLAW_OPERATOR_PULL_POLICY_RULES", "[{\"name\": \"private-registry\", \"registry\": \""
-            + Registry.PRIVATE.host() + "\", \"credentialsRequired\": true}]"));
-    ClawInstanceStatus refused = awaitStatus(b, "intruder", s -> s.pullFailure() != null);
+    suite.startOperator("real-node-it-tenant", Map.of("CLAW_OPERATOR_PULL_POLICY_RULES",
+        "[{\"name\": \"private-registry\", \"registry\": \"" + Registry.PRIVATE.host()
+            + "\", \"credentialsRequired\": true}]"));
+    ClawInstanceStatus refused = suite.awaitStatus(b, "intruder", s -> s.pullFailure() != null);
     assertEquals(PullPolicy.ALWAYS, refused.pullPolicy());
     assertEquals(PullPolicySource.RULE, refused.pullPolicySource());
     assertEquals("private-registry", refused.pullPolicyRule());
@@ -498,10 +465,10 @@ class RealNodeIT {
     assertEquals(Registry.PRIVATE.host(), refused.pullFailure().registry(), refused.toString());
     assertTrue(refused.pullFailure().hint().startsWith(Registry.PRIVATE.host() + " wants credentials"),
         refused.pullFailure().hint());
-    report.add("tenant hole closed by a credentialsRequired rule: B " + refused.pullFailure().cause() + " after "
-        + millisSince(restarted) + " ms: " + refused.message());
+    suite.report("tenant hole closed by a credentialsRequired rule: B " + refused.pullFailure().cause() + " after "
+        + RealNodeSuite.millisSince(restarted) + " ms: " + refused.message());
 
-    ClawInstanceStatus stillRunning = awaitStatus(a, "owner", s -> s.phase() == Phase.Running
+    ClawInstanceStatus stillRunning = suite.awaitStatus(a, "owner", s -> s.phase() == Phase.Running
         && s.pullPolicy() == PullPolicy.ALWAYS);
     assertTrue(stillRunning.imageID().endsWith(digest), stillRunning.imageID());
     assertNotEquals(ownerPod, client.pods().inNamespace(a).withName("owner").get().getMetadata().getUid(),
@@ -510,7 +477,7 @@ class RealNodeIT {
   }
 
   private static void assertTheChartsAlertFires(List<String> causes) {
-    try (Prometheus prometheus = Prometheus.scraping("127.0.0.1:" + operator.httpPort(),
+    try (Prometheus prometheus = Prometheus.scraping("127.0.0.1:" + suite.operator().httpPort(),
         java.nio.file.Path.of("helm", "claw-operator", "files", "alerts.yaml"), "5s")) {
       try {
         Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
@@ -519,7 +486,7 @@ class RealNodeIT {
         throw new AssertionError("the alert did not fire for " + causes + ": " + prometheus.alerts() + "\nquery: "
             + prometheus.query("claw_instances_pull_failing") + "\nlog:\n" + Command.tail(prometheus.log(), 30), e);
       }
-      report.add("Prometheus alerts while failing: " + prometheus.alerts());
+      suite.report("Prometheus alerts while failing: " + prometheus.alerts());
     }
   }
 
@@ -659,25 +626,8 @@ class RealNodeIT {
         .map(s -> s.getWaiting()).map(w -> w.getReason());
   }
 
-  private static boolean isRunning(Pod pod) {
-    return pod.getStatus() != null && pod.getStatus().getContainerStatuses() != null
-        && pod.getStatus().getContainerStatuses().stream().anyMatch(cs -> cs.getState().getRunning() != null);
-  }
-
   private static ClawCondition pullCondition(ClawInstanceStatus status) {
     return status.condition(ClawCondition.IMAGE_PULL_FAILED).orElseThrow();
-  }
-
-  private static ClawInstanceStatus awaitStatus(String ns, String name, Predicate<ClawInstanceStatus> condition) {
-    return Fixtures.awaitStatus(slow(), client, ns, name, condition);
-  }
-
-  private static ConditionFactory slow() {
-    return Awaitility.await().atMost(SLOW).pollInterval(Duration.ofMillis(100)).ignoreExceptions();
-  }
-
-  private static long millisSince(long nanos) {
-    return (System.nanoTime() - nanos) / 1_000_000;
   }
 
   private static void sleep(Duration d) {
