@@ -36,6 +36,12 @@ public class ClawInstanceSpec {
       + "the Pod always gets an explicit policy, never the Kubernetes ':latest means Always' rule.")
   private PullPolicy pullPolicy;
 
+  @JsonPropertyDescription("Whether the Pod runs the image's tag as given (none), the digest the registry gives for "
+      + "the tag when the Pod is created (pin), or that digest kept current: the registry is asked again on an "
+      + "interval and the Pod's container moves to the tag's new digest (track). When absent, the operator's rules "
+      + "and default (claw.operator.tag-resolution.default-mode) decide; an image given by digest is never resolved.")
+  private TagResolution tagResolution;
+
   @JsonPropertyDescription("Names of Secrets in the instance's namespace holding registry credentials, "
       + "passed to the Pod as imagePullSecrets.")
   private List<String> imagePullSecrets = new ArrayList<>();
@@ -131,6 +137,14 @@ public class ClawInstanceSpec {
 
   public void setPullPolicy(PullPolicy pullPolicy) {
     this.pullPolicy = pullPolicy;
+  }
+
+  public TagResolution getTagResolution() {
+    return tagResolution;
+  }
+
+  public void setTagResolution(TagResolution tagResolution) {
+    this.tagResolution = tagResolution;
   }
 
   public List<String> getImagePullSecrets() {

@@ -22,11 +22,14 @@ public record ClawInstanceStatus(
         + "annotation, or a registry that needs credentials; absent when none was passed over.") String pullPolicyNote,
     @JsonPropertyDescription("Image the Pod runs (spec.image, or the operator's default image).") String image,
     @JsonPropertyDescription("Image ID (digest) the container runs, as reported by the kubelet; absent until pulled.") String imageID,
+    @JsonPropertyDescription("For an instance that resolves tags (pin or track): the tag, the digest the registry gave "
+        + "for it, and when; absent otherwise.") ResolvedImage resolvedImage,
     @JsonPropertyDescription("The kubelet's reason while the image cannot be pulled (e.g. ImagePullBackOff); absent otherwise.") String pullFailureReason,
     @JsonPropertyDescription("While the image cannot be pulled: the cause, the registry, and what to change; absent otherwise.") PullFailureReport pullFailure,
     @JsonPropertyDescription("Name of the owned Pod.") String podName,
     @JsonPropertyDescription("metadata.generation of the instance this status was computed for.") Long observedGeneration,
-    @JsonPropertyDescription("Ready and ImagePullFailed conditions, and PullSecretsFound when pull secrets are named.") List<ClawCondition> conditions,
+    @JsonPropertyDescription("Ready and ImagePullFailed conditions, PullSecretsFound when pull secrets are named, and "
+        + "ImageUpToDate when tags are resolved.") List<ClawCondition> conditions,
     @JsonPropertyDescription("Pods of this instance that ended in a row (evicted, or stopped for good) within 10 minutes "
         + "of their creation; each was replaced, after a back-off that doubles with this count. Absent once a Pod "
         + "has run for 10 minutes.") Integer endedPods,
@@ -62,7 +65,7 @@ public record ClawInstanceStatus(
 
   public Builder toBuilder() {
     return new Builder().phase(phase).message(message).pullPolicy(pullPolicy).pullPolicySource(pullPolicySource)
-        .pullPolicyRule(pullPolicyRule).pullPolicyNote(pullPolicyNote).image(image).imageID(imageID)
+        .pullPolicyRule(pullPolicyRule).pullPolicyNote(pullPolicyNote).image(image).imageID(imageID).resolvedImage(resolvedImage)
         .pullFailureReason(pullFailureReason).pullFailure(pullFailure).podName(podName)
         .observedGeneration(observedGeneration).conditions(conditions).endedPods(endedPods).podSecurity(podSecurity);
   }
@@ -77,6 +80,7 @@ public record ClawInstanceStatus(
     private String pullPolicyNote;
     private String image;
     private String imageID;
+    private ResolvedImage resolvedImage;
     private String pullFailureReason;
     private PullFailureReport pullFailure;
     private String podName;
@@ -128,6 +132,11 @@ public record ClawInstanceStatus(
       return this;
     }
 
+    public Builder resolvedImage(ResolvedImage value) {
+      resolvedImage = value;
+      return this;
+    }
+
     public Builder pullFailureReason(String value) {
       pullFailureReason = value;
       return this;
@@ -165,7 +174,7 @@ public record ClawInstanceStatus(
 
     public ClawInstanceStatus build() {
       return new ClawInstanceStatus(phase, message, pullPolicy, pullPolicySource, pullPolicyRule, pullPolicyNote,
-          image, imageID, pullFailureReason, pullFailure, podName, observedGeneration, conditions, endedPods, podSecurity);
+          image, imageID, resolvedImage, pullFailureReason, pullFailure, podName, observedGeneration, conditions, endedPods, podSecurity);
     }
   }
 }

@@ -15,9 +15,20 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param digest whether the image must be pinned by digest, or must not be
  * @param pullPolicy the policy of matching images; with credentialsRequired it can only be Always
  * @param credentialsRequired images of this rule are private: Always, whatever the namespace or the default says
+ * @param tagResolution whether matching images run by tag or by the digest the registry resolves; null: the rule says nothing
  */
 public record PullPolicyRule(String name, String registry, String repository, String tag, Digest digest,
-    PullPolicy pullPolicy, boolean credentialsRequired) {
+    PullPolicy pullPolicy, boolean credentialsRequired, TagResolution tagResolution) {
+
+  public PullPolicyRule(String name, String registry, String repository, String tag, Digest digest,
+      PullPolicy pullPolicy, boolean credentialsRequired) {
+    this(name, registry, repository, tag, digest, pullPolicy, credentialsRequired, null);
+  }
+
+  /** Whether the rule has a say on the pull policy (a rule may set the tag resolution only). */
+  public boolean setsPullPolicy() {
+    return pullPolicy != null || credentialsRequired;
+  }
 
   /** Matching on whether the image is pinned by digest. */
   public enum Digest {

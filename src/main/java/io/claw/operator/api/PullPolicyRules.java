@@ -31,9 +31,14 @@ public final class PullPolicyRules {
     return rules.stream().map(Compiled::rule).toList();
   }
 
-  /** The first rule that matches the image. */
+  /** The first rule that matches the image and sets a pull policy. */
   public Optional<PullPolicyRule> firstMatch(ImageParts image) {
-    return first(image, rule -> true);
+    return first(image, PullPolicyRule::setsPullPolicy);
+  }
+
+  /** The first rule that matches the image and sets a tag resolution. */
+  public Optional<PullPolicyRule> tagResolutionRule(ImageParts image) {
+    return first(image, rule -> rule.tagResolution() != null);
   }
 
   /** The first rule that marks the image's registry as needing credentials, wherever it stands in the list. */

@@ -37,6 +37,24 @@ public final class Reasons {
   public static final String SECRET_NOT_FOUND = "SecretNotFound";
   public static final String SECRETS_FORBIDDEN = "Forbidden";
 
+  // ImageUpToDate, for instances that resolve tags
+  /** The Pod runs the digest the registry gives for the tag now. */
+  public static final String TAG_CURRENT = "TagCurrent";
+  /** pin: the Pod runs the digest the tag had when the Pod was created; not asked again. */
+  public static final String PINNED = "Pinned";
+  /** The tag names another digest than the one the Pod runs (track moves the container to it). */
+  public static final String TAG_MOVED = "TagMoved";
+  /** The registry has not answered yet; also Ready's reason while a Pod waits for its first digest. */
+  public static final String RESOLVING_TAG = "ResolvingTag";
+  public static final String REGISTRY_UNREACHABLE = "RegistryUnreachable";
+  public static final String REGISTRY_CERTIFICATE_UNTRUSTED = "RegistryCertificateUntrusted";
+  public static final String REGISTRY_UNAUTHORIZED = "RegistryUnauthorized";
+  public static final String TAG_NOT_FOUND = "TagNotFound";
+  public static final String REGISTRY_THROTTLED = "RegistryThrottled";
+  public static final String REGISTRY_ERROR = "RegistryError";
+  /** The registry is on the operator's never-resolve list: the Pod runs the tag as given. */
+  public static final String NOT_RESOLVED = "NotResolved";
+
   // Events only
   public static final String IMAGE_PULL_RECOVERED = "ImagePullRecovered";
   /** A Pod that ended was replaced by a new one. */
@@ -47,6 +65,9 @@ public final class Reasons {
   public static final String INVALID_NAMESPACE_DEFAULT = "InvalidNamespaceDefault";
   /** A credentials rule overrode the policy the instance or its namespace asked for; Warning, once. */
   public static final String CREDENTIALS_REQUIRED = "CredentialsRequired";
+
+  /** track moved the Pod's container to the tag's new digest; Normal. */
+  public static final String IMAGE_DIGEST_MOVED = "ImageDigestMoved";
 
   private Reasons() {
   }

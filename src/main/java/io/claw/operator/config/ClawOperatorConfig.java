@@ -1,9 +1,14 @@
 package io.claw.operator.config;
 
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import io.claw.operator.api.PullPolicy;
 import io.claw.operator.api.PullPolicyRules;
+import io.claw.operator.api.TagResolution;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
@@ -25,6 +30,7 @@ public interface ClawOperatorConfig {
   String READ_NAMESPACES = "claw.operator.read-namespaces";
   String PULL_POLICY_RULES = "claw.operator.pull-policy-rules";
   String SPEC_OVERRIDES_CREDENTIALS_REQUIRED = "claw.operator.spec-overrides-credentials-required";
+  String TAG_RESOLUTION = "claw.operator.tag-resolution";
 
   /**
    * Pull policy for instances that neither set spec.pullPolicy nor get one from their namespace or
@@ -82,7 +88,53 @@ public interface ClawOperatorConfig {
   @WithDefault("true")
   boolean readNamespaces();
 
+  /** Resolving tags to digests: the default mode and how the registries are asked. */
+  TagResolutionSettings tagResolution();
+
   LeaderElection leaderElection();
+
+  /** claw.operator.tag-resolution.*: see docs/configuration.md, "Tag resolution". */
+  interface TagResolutionSettings {
+
+    /** none, pin or track, for instances that neither set spec.tagResolution nor match a rule that does. */
+    @WithDefault("none")
+    @WithConverter(TagResolutionConverter.class)
+    TagResolution defaultMode();
+
+    /** How often a tracked tag is asked about; each wait is stretched by up to 10 % at random. */
+    @WithDefault("5m")
+    Duration interval();
+
+    /** The longest wait after 429, 5xx or no answer (longer when Retry-After asks for more). */
+    @WithDefault("30m")
+    Duration maxBackOff();
+
+    /** At most this many requests to one registry per interval, however many tags are tracked there. */
+    @WithDefault("100")
+    int registryBudget();
+
+    /** How long one request may take. */
+    @WithDefault("10s")
+    Duration timeout();
+
+    /** Registries (host[:port]) spoken to over plain HTTP, as containerd's hosts.toml server = "http://...". */
+    Optional<Set<String>> insecureRegistries();
+
+    /**
+     * Where to reach registries whose name the operator cannot use, as containerd's hosts.toml
+     * server: a list of name=URL, e.g. registry.local=http://10.0.0.5:5000.
+     */
+    Optional<List<String>> endpoints();
+
+    /**
+     * Registries (host[:port] globs) never asked: names only the nodes can reach, or mirrors the
+     * operator cannot see. Their images run by tag.
+     */
+    Optional<List<String>> neverResolve();
+
+    /** A PEM file of CA certificates trusted for registries, beside the JVM's own. */
+    Optional<Path> caBundle();
+  }
 
   /** Only one replica reconciles at a time; the others wait for the Lease. */
   interface LeaderElection {

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.claw.operator.api.PullPolicy;
 import io.claw.operator.api.PullPolicyRule;
 import io.claw.operator.api.PullPolicyRules;
+import io.claw.operator.api.TagResolution;
 
 /**
  * The rules as a JSON list (the Helm chart writes its YAML list so), checked whole before the
@@ -26,7 +27,7 @@ public class PullPolicyRulesConverter implements Converter<PullPolicyRules> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> KEYS = Set.of("name", "registry", "repository", "tag", "digest", "pullPolicy",
-      "credentialsRequired");
+      "credentialsRequired", "tagResolution");
   private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   private static final Pattern REGISTRY = Pattern.compile("[A-Za-z0-9.*-]+(:[0-9*]+)?");
   private static final Pattern REPOSITORY = Pattern.compile("[a-z0-9._*/-]+");
@@ -72,7 +73,7 @@ public class PullPolicyRulesConverter implements Converter<PullPolicyRules> {
       String key = keys.next();
       if (!KEYS.contains(key)) {
         throw invalid(at + ": unknown key '" + key + "'. Allowed keys: name, registry, repository, tag, digest, "
-            + "pullPolicy, credentialsRequired");
+            + "pullPolicy, credentialsRequired, tagResolution");
       }
     }
     String registry = glob(node, "registry", REGISTRY, position, at, "a host[:port] such as harbor.example.com or *.corp.example");
@@ -101,13 +102,20 @@ public class PullPolicyRulesConverter implements Converter<PullPolicyRules> {
       policy = PullPolicy.parse(policyText).orElseThrow(() -> invalid(at + ": pullPolicy '" + policyText
           + "' is not one of " + PullPolicy.allowedValues() + " (case-sensitive)"));
     }
-    if (policy == null && !credentialsRequired) {
-      throw invalid(at + ": pullPolicy is required (" + PullPolicy.allowedValues() + ")");
+    String resolutionText = text(node, "tagResolution", position, at);
+    TagResolution resolution = null;
+    if (resolutionText != null) {
+      resolution = TagResolution.parse(resolutionText).orElseThrow(() -> invalid(at + ": tagResolution '"
+          + resolutionText + "' is not one of " + TagResolution.allowedValues() + " (case-sensitive)"));
+    }
+    if (policy == null && !credentialsRequired && resolution == null) {
+      throw invalid(at + ": pullPolicy is required (" + PullPolicy.allowedValues() + ") unless the rule sets "
+          + "tagResolution or credentialsRequired");
     }
     if (credentialsRequired && policy != null && policy != PullPolicy.ALWAYS) {
       throw invalid(at + ": credentialsRequired makes the policy Always, so pullPolicy cannot be " + policy);
     }
-    return new PullPolicyRule(name, registry, repository, tag, digest, policy, credentialsRequired);
+    return new PullPolicyRule(name, registry, repository, tag, digest, policy, credentialsRequired, resolution);
   }
 
   private static String glob(JsonNode node, String key, Pattern allowed, int position, String at, String example) {

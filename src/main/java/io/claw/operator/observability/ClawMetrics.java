@@ -30,6 +30,7 @@ public class ClawMetrics {
   public static final String PULL_FAILURES = "claw.image.pull.failures";
   public static final String PULL_FAILING = "claw.instances.pull.failing";
   public static final String POD_REPLACEMENTS = "claw.pod.replacements";
+  public static final String REGISTRY_REQUESTS = "claw.registry.requests";
 
   private final MeterRegistry registry;
   private final List<Meter> gauges = new CopyOnWriteArrayList<>();
@@ -86,6 +87,16 @@ public class ClawMetrics {
     Counter.builder(POD_REPLACEMENTS)
         .description("Pods that ended (evicted, refused or stopped by their node) and were replaced, by the Pod's reason")
         .tag("reason", reason)
+        .register(registry)
+        .increment();
+  }
+
+  /** One request to a registry to resolve a tag; {@code outcome} is digest or why there was none. */
+  public void registryRequest(String host, String outcome) {
+    Counter.builder(REGISTRY_REQUESTS)
+        .description("Requests to registries to resolve tags to digests, by registry and outcome")
+        .tag("registry", host)
+        .tag("outcome", outcome)
         .register(registry)
         .increment();
   }

@@ -60,6 +60,11 @@ public final class InstanceEvents {
     return event(instance, "Warning", reason, message, now);
   }
 
+  /** A Normal Event on the instance. */
+  public static Event normal(ClawInstance instance, String reason, String message, Instant now) {
+    return event(instance, "Normal", reason, message, now);
+  }
+
   private static Event event(ClawInstance instance, String type, String reason, String message, Instant now) {
     String time = DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.SECONDS));
     return new EventBuilder()

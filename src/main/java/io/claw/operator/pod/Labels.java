@@ -25,6 +25,8 @@ public final class Labels {
   public static final String POD_SPEC_HASH = ClawInstance.GROUP + "/pod-spec-hash";
   /** The image last applied by the operator; the one Pod field updated in place. */
   public static final String APPLIED_IMAGE = ClawInstance.GROUP + "/image";
+  /** For a Pod that runs a resolved tag by digest: the reference with the tag it was resolved from. */
+  public static final String RESOLVED_FROM = ClawInstance.GROUP + "/resolved-from";
   /**
    * How many Pods of the instance had ended in a row when this one was created; the back-off
    * before the next replacement grows with it.

@@ -22,6 +22,7 @@ import io.claw.operator.api.ImageParts;
 import io.claw.operator.api.PodSecurityProfile;
 import io.claw.operator.api.PodSecurityReport;
 import io.claw.operator.api.Reasons;
+import io.claw.operator.api.TagResolution;
 import io.claw.operator.cache.InstancesAsRead;
 import io.claw.operator.config.ClawOperatorConfig;
 import io.claw.operator.observability.ClawMetrics;
@@ -29,6 +30,10 @@ import io.claw.operator.observability.EventRecorder;
 import io.claw.operator.observability.InstanceEvents;
 import io.claw.operator.observability.PullFailureTransition;
 import io.claw.operator.pod.ClawPod;
+import io.claw.operator.pod.Labels;
+import io.claw.operator.registry.RegistryCredentials;
+import io.claw.operator.registry.TagResolver;
+import io.claw.operator.registry.TagResolver.Resolution;
 import io.claw.operator.pod.RestrictedProfile;
 import io.claw.operator.pod.SpecProblems;
 import io.claw.operator.status.PodEnding;
@@ -39,6 +44,7 @@ import io.claw.operator.status.StatusCalculator.Observation;
 import io.claw.operator.status.StatusCalculator.PodState;
 import io.claw.operator.status.StatusCalculator.PullSecrets;
 import io.claw.operator.status.StatusCalculator.Rejection;
+import io.claw.operator.status.StatusCalculator.TagReport;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -48,7 +54,9 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 
 /**
  * Keeps one Pod per ClawInstance in line with the instance's spec and the operator defaults,
@@ -89,6 +97,8 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
   private final NodeImages nodeImages = new NodeImages();
   private final NamespaceLevels namespaces = new NamespaceLevels();
   private final PodDependent pods;
+  private final TagResolutionSetup tagSetup;
+  private final TagResolver<ResourceID> tags;
 
   @Inject
   public ClawInstanceReconciler(ClawOperatorConfig config, ClawMetrics metrics, EventRecorder events) {
@@ -96,6 +106,8 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
     this.metrics = metrics;
     this.events = events;
     this.pods = new PodDependent(metrics, events, clock);
+    this.tagSetup = new TagResolutionSetup(config);
+    this.tags = tagSetup.resolver(clock);
   }
 
   @Override
@@ -106,6 +118,10 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
     if (config.readNamespaces()) {
       sources.addAll(namespaces.eventSources(context));
     }
+    SimpleInboundEventSource<ClawInstance> tagAnswers = new SimpleInboundEventSource<>("tag-resolution");
+    tags.listen(ids -> ids.forEach(tagAnswers::propagateEvent), id -> context.getPrimaryCache().get(id).isPresent(),
+        metrics::registryRequest);
+    sources.add(tagAnswers);
     return sources;
   }
 
@@ -114,32 +130,51 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
     String image = Optional.ofNullable(instance.getSpec().getImage()).or(config::defaultImage).orElse(null);
     Instant now = clock.instant();
     String namespace = instance.getMetadata().getNamespace();
+    ImageParts parts = image == null ? null : ImageParts.of(image);
     var policy = EffectivePullPolicy.resolve(new EffectivePullPolicy.Inputs(instance.getSpec().getPullPolicy(),
-        namespace, namespaces.pullPolicyDefault(namespace), image == null ? null : ImageParts.of(image),
+        namespace, namespaces.pullPolicyDefault(namespace), parts,
         config.pullPolicyRules(), config.defaultPullPolicy(), config.specOverridesCredentialsRequired()));
     PodSecurityReport security = PodSecurityChoice.choose(config.podSecurity(), namespace, namespaces.level(namespace));
 
     Observation observed;
     Optional<Duration> backOff = Optional.empty();
     if (image == null) {
+      tags.forget(ResourceID.fromResource(instance));
       observed = new Observation(instance, policy, null, PodState.NO_IMAGE, null).withPodSecurity(security);
     } else {
       PullSecrets secrets = config.checkPullSecrets()
           ? pullSecretCheck.check(context.getClient(), instance.getMetadata().getNamespace(),
               instance.getSpec().getImagePullSecrets())
           : PullSecrets.NOT_CHECKED;
-      Pod desired = ClawPod.desired(instance, image, policy.policy(), security.profile());
+      Optional<ImagePin> pin = pin(instance, image, parts, context, now);
+      TagReport tagReport = pin.map(ImagePin::report).orElseGet(() -> notResolved(instance, image, parts));
+      String podImage = pin.isPresent() ? pin.get().image() : image;
+      if (podImage == null) {
+        // the tag is to be resolved and no digest is known yet: a live Pod stays as it is, none is created
+        Optional<Pod> live = PodDependent.cached(context, ClawPod.podName(instance));
+        Observation waiting = live
+            .map(p -> new Observation(instance, policy, p.getSpec().getContainers().get(0).getImage(),
+                PodState.PRESENT, p))
+            .orElseGet(() -> new Observation(instance, policy, image, PodState.AWAITING_DIGEST, null));
+        return finish(instance, context, waiting.withTag(tagReport).withPullSecrets(secrets).withPodSecurity(security),
+            Optional.empty(), now);
+      }
+      Pod desired = ClawPod.desired(instance, podImage, policy.policy(), security.profile());
+      if (pin.isPresent()) {
+        desired.getMetadata().getAnnotations().put(Labels.RESOLVED_FROM, image);
+      }
       Optional<Rejection> rejection = rejection(instance, desired, security);
       if (rejection.isPresent()) {
         Pod live = PodDependent.cached(context, desired).orElse(null);
-        return finish(instance, context, new Observation(instance, policy, image, PodState.PRESENT, null)
-            .withPodSecurity(security).withPullSecrets(secrets).rejected(rejection.get(), live), Optional.empty(), now);
+        return finish(instance, context, new Observation(instance, policy, podImage, PodState.PRESENT, null)
+            .withPodSecurity(security).withPullSecrets(secrets).withTag(tagReport).rejected(rejection.get(), live),
+            Optional.empty(), now);
       }
       PodDecision decision = PodDecision.decide(instance, PodDependent.cached(context, desired), desired,
           secretsAppeared(instance, secrets), now);
       Optional<Observation> pod;
       try {
-        pod = pods.carryOut(decision, instance, context, desired, policy, image);
+        pod = pods.carryOut(decision, instance, context, desired, policy, podImage);
       } catch (KubernetesClientException e) {
         Optional<Refusal> refusal = Refusal.of(e);
         if (refusal.isEmpty()) {
@@ -151,12 +186,51 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
         // the status stays as it was, so that the next pass sees the same reasons to replace the Pod
         return UpdateControl.<ClawInstance>noUpdate().rescheduleAfter(JUDGE_AGAIN);
       }
-      observed = withNodeFacts(pod.get().withPullSecrets(secrets).withPodSecurity(security), context, now);
+      if (pin.isPresent() && decision instanceof PodDecision.PatchImage moved) {
+        events.record(InstanceEvents.normal(instance, Reasons.IMAGE_DIGEST_MOVED, image + " moved to "
+            + pin.get().report().resolved().digest() + "; the Pod's container is restarted with it (was "
+            + moved.pod().getSpec().getContainers().get(0).getImage() + ")", now));
+      }
+      observed = withNodeFacts(pod.get().withPullSecrets(secrets).withPodSecurity(security).withTag(tagReport),
+          context, now);
       if (decision instanceof PodDecision.BackOff waiting) {
         backOff = Optional.of(waiting.remaining());
       }
     }
     return finish(instance, context, observed, backOff, now);
+  }
+
+  /**
+   * For an instance whose image is to be resolved (pin or track, a tag, a registry the operator may
+   * ask): which digest it runs. Empty for one that runs its image as given.
+   */
+  private Optional<ImagePin> pin(ClawInstance instance, String image, ImageParts parts, Context<ClawInstance> context,
+      Instant now) {
+    ResourceID id = ResourceID.fromResource(instance);
+    TagResolution mode = tagSetup.mode(instance.getSpec(), parts);
+    if (mode == TagResolution.NONE || parts.pinned() || tagSetup.neverResolves(parts.registry())) {
+      tags.forget(id);
+      return Optional.empty();
+    }
+    Optional<RegistryCredentials> credentials = instance.getSpec().getImagePullSecrets().isEmpty() ? Optional.empty()
+        : TagResolutionSetup.credentials(context.getClient(), instance.getMetadata().getNamespace(),
+            instance.getSpec().getImagePullSecrets(), parts.registry());
+    var key = new TagResolver.Key(parts, credentials.map(RegistryCredentials::fingerprint).orElse(null));
+    Optional<Resolution> answer = tags.lookup(key, credentials, id, true);
+    ClawInstanceStatus previous = ClawInstanceStatus.usable(instance.getStatus());
+    ImagePin pin = ImagePin.decide(mode, image, parts, PodDependent.cached(context, ClawPod.podName(instance)), answer,
+        previous == null ? null : previous.resolvedImage(),
+        previous == null ? null : previous.condition(ClawCondition.IMAGE_UP_TO_DATE).orElse(null), now);
+    if (!pin.follow()) {
+      tags.forget(id);
+    }
+    return Optional.of(pin);
+  }
+
+  /** The ImageUpToDate report of an instance that asks for resolution on a registry never asked; else none. */
+  private TagReport notResolved(ClawInstance instance, String image, ImageParts parts) {
+    boolean asked = tagSetup.mode(instance.getSpec(), parts) != TagResolution.NONE && !parts.pinned();
+    return asked && tagSetup.neverResolves(parts.registry()) ? ImagePin.notResolved(image, parts.registry()) : null;
   }
 
   /** Writes the status computed from what was observed, and says when to look again. */

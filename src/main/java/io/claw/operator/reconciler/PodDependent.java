@@ -68,8 +68,12 @@ final class PodDependent {
   /** By name, not getSecondaryResource(): that throws when a second Pod carries our labels and
    * an owner reference to this instance (copied by someone), and this one is the Pod we own. */
   static Optional<Pod> cached(Context<ClawInstance> context, Pod desired) {
+    return cached(context, desired.getMetadata().getName());
+  }
+
+  static Optional<Pod> cached(Context<ClawInstance> context, String name) {
     return context.getSecondaryResources(Pod.class).stream()
-        .filter(p -> p.getMetadata().getName().equals(desired.getMetadata().getName()))
+        .filter(p -> p.getMetadata().getName().equals(name))
         .findFirst();
   }
 
@@ -95,7 +99,8 @@ final class PodDependent {
       // lock on it would turn each of those writes into a conflict and a failed reconcile. The
       // image is ours to set whatever the status says.
       Pod unlocked = new PodBuilder(patch.pod()).editMetadata().withResourceVersion(null).endMetadata().build();
-      Pod patched = context.resourceOperations().jsonPatch(unlocked, current -> withImage(current, image));
+      String resolvedFrom = desired.getMetadata().getAnnotations().get(Labels.RESOLVED_FROM);
+      Pod patched = context.resourceOperations().jsonPatch(unlocked, current -> withImage(current, image, resolvedFrom));
       return Optional.of(new Observation(instance, policy, image, PodState.PRESENT, patched));
     }
     return Optional.of(new Observation(instance, policy, image, PodState.PRESENT, ((PodDecision.Keep) decision).pod()));
@@ -154,9 +159,16 @@ final class PodDependent {
     }
   }
 
-  private static Pod withImage(Pod pod, String image) {
+  private static Pod withImage(Pod pod, String image, String resolvedFrom) {
+    var annotations = new java.util.LinkedHashMap<>(pod.getMetadata().getAnnotations());
+    annotations.put(Labels.APPLIED_IMAGE, image);
+    if (resolvedFrom == null) {
+      annotations.remove(Labels.RESOLVED_FROM);
+    } else {
+      annotations.put(Labels.RESOLVED_FROM, resolvedFrom);
+    }
     return new PodBuilder(pod)
-        .editMetadata().addToAnnotations(Labels.APPLIED_IMAGE, image).endMetadata()
+        .editMetadata().withAnnotations(annotations).endMetadata()
         .editSpec()
           .editMatchingContainer(c -> ClawPod.CONTAINER_NAME.equals(c.getName())).withImage(image).endContainer()
         .endSpec()

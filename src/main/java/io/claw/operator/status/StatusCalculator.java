@@ -18,6 +18,7 @@ import io.claw.operator.api.PodSecurityReport;
 import io.claw.operator.api.PullFailureCause;
 import io.claw.operator.api.PullFailureReport;
 import io.claw.operator.api.Reasons;
+import io.claw.operator.api.ResolvedImage;
 import io.claw.operator.config.ClawOperatorConfig;
 import io.claw.operator.pod.ClawPod;
 import io.claw.operator.status.PullFailure.NodeFacts;
@@ -49,8 +50,11 @@ public final class StatusCalculator {
         verdict.reason(), verdict.message(), null, generation);
     List<ClawCondition> previousConditions = previous == null ? null : previous.conditions();
     ClawCondition pull = pullCondition(verdict, previous, generation);
-    List<ClawCondition> conditions = Stream.concat(Stream.of(ready, pull),
-            pullSecretsCondition(observed, generation).stream())
+    Optional<ClawCondition> upToDate = Optional.ofNullable(observed.tag()).map(TagReport::condition)
+        .map(c -> new ClawCondition(c.type(), c.status(), c.reason(), c.message(), null, generation));
+    List<ClawCondition> conditions = Stream.of(Stream.of(ready, pull),
+            pullSecretsCondition(observed, generation).stream(), upToDate.stream())
+        .flatMap(s -> s)
         .map(c -> c.transitionedSince(previousConditions, now))
         .toList();
 
@@ -64,6 +68,7 @@ public final class StatusCalculator {
         .pullPolicyNote(observed.pullPolicy().notice() == null ? null : observed.pullPolicy().notice().message())
         .image(observed.image())
         .imageID(verdict.imageID())
+        .resolvedImage(observed.tag() == null ? null : observed.tag().resolved())
         .pullFailureReason(verdict.pullFailure() == null ? null : verdict.pullFailure().reason())
         .pullFailure(verdict.report())
         .podName(podName)
@@ -163,6 +168,8 @@ public final class StatusCalculator {
       case REJECTED -> Assessment.notReady(Phase.Failed, observed.rejection().reason(), observed.rejection().message()
           + (observed.pod() == null ? "" : ". Pod " + podName + " stays as it was until the spec can be applied"));
       case PRESENT -> assessPod(observed, previous, podName);
+      case AWAITING_DIGEST -> Assessment.notReady(Phase.Pending, Reasons.RESOLVING_TAG,
+          observed.tag().condition().message());
     };
   }
 
@@ -350,28 +357,40 @@ public final class StatusCalculator {
    */
   public record Observation(ClawInstance instance, EffectivePullPolicy pullPolicy, String image,
       PodState podState, Pod pod, PullSecrets pullSecrets, NodeFacts node, PodSecurityReport podSecurity,
-      Rejection rejection) {
+      Rejection rejection, TagReport tag) {
 
     public Observation(ClawInstance instance, EffectivePullPolicy pullPolicy, String image, PodState podState, Pod pod) {
-      this(instance, pullPolicy, image, podState, pod, PullSecrets.NOT_CHECKED, NodeFacts.UNKNOWN, null, null);
+      this(instance, pullPolicy, image, podState, pod, PullSecrets.NOT_CHECKED, NodeFacts.UNKNOWN, null, null, null);
     }
 
     public Observation withPullSecrets(PullSecrets checked) {
-      return new Observation(instance, pullPolicy, image, podState, pod, checked, node, podSecurity, rejection);
+      return new Observation(instance, pullPolicy, image, podState, pod, checked, node, podSecurity, rejection, tag);
     }
 
     public Observation withNode(NodeFacts facts) {
-      return new Observation(instance, pullPolicy, image, podState, pod, pullSecrets, facts, podSecurity, rejection);
+      return new Observation(instance, pullPolicy, image, podState, pod, pullSecrets, facts, podSecurity, rejection, tag);
     }
 
     public Observation withPodSecurity(PodSecurityReport report) {
-      return new Observation(instance, pullPolicy, image, podState, pod, pullSecrets, node, report, rejection);
+      return new Observation(instance, pullPolicy, image, podState, pod, pullSecrets, node, report, rejection, tag);
+    }
+
+    /** For an instance that resolves tags: what the registry said, and whether the Pod runs it. */
+    public Observation withTag(TagReport report) {
+      return new Observation(instance, pullPolicy, image, podState, pod, pullSecrets, node, podSecurity, rejection, report);
     }
 
     /** The spec cannot be built into a Pod: say why, and leave the live Pod, if any, as it is. */
     public Observation rejected(Rejection why, Pod live) {
-      return new Observation(instance, pullPolicy, image, PodState.REJECTED, live, pullSecrets, node, podSecurity, why);
+      return new Observation(instance, pullPolicy, image, PodState.REJECTED, live, pullSecrets, node, podSecurity, why, tag);
     }
+  }
+
+  /**
+   * For an instance that resolves tags: the status's resolvedImage (null while none is known) and
+   * its ImageUpToDate condition.
+   */
+  public record TagReport(ResolvedImage resolved, ClawCondition condition) {
   }
 
   /**
@@ -395,7 +414,9 @@ public final class StatusCalculator {
     /** Neither spec.image nor the operator's default image is set, so no Pod can be built. */
     NO_IMAGE,
     /** The spec cannot be built into a Pod (Observation.rejection says why); a live Pod stays as it was. */
-    REJECTED
+    REJECTED,
+    /** The image's tag is to be resolved and no digest is known yet: no Pod until there is one. */
+    AWAITING_DIGEST
   }
 
   /**

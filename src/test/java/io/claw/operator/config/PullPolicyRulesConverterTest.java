@@ -44,7 +44,7 @@ class PullPolicyRulesConverterTest {
       "[{\"name\": \"Harbor\", \"pullPolicy\": \"Always\"}] | rule 1: name 'Harbor' is required, lower-case",
       "[{\"name\": \"a\", \"pullPolicy\": \"Always\"}, {\"name\": \"b\", \"pullPolicy\": \"always\"}] "
           + "| rule 2 (b): pullPolicy 'always' is not one of Always, IfNotPresent, Never (case-sensitive)",
-      "[{\"name\": \"a\", \"registry\": \"x\"}] | rule 1 (a): pullPolicy is required (Always, IfNotPresent, Never)",
+      "[{\"name\": \"a\", \"registry\": \"x\"}] | rule 1 (a): pullPolicy is required (Always, IfNotPresent, Never) unless the rule sets tagResolution or credentialsRequired",
       "[{\"name\": \"a\", \"pullpolicy\": \"Always\"}] | rule 1 (a): unknown key 'pullpolicy'. Allowed keys: name,",
       "[{\"name\": \"a\", \"pullPolicy\": \"Always\"}, {\"name\": \"a\", \"pullPolicy\": \"Never\"}] "
           + "| rule 2 (a): the name is used by an earlier rule",

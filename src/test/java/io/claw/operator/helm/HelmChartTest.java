@@ -137,6 +137,59 @@ class HelmChartTest {
     assertEquals("false", env(operator(render(Map.of())), "CLAW_OPERATOR_SPEC_OVERRIDES_CREDENTIALS_REQUIRED"));
   }
 
+  @Test
+  void tagResolutionSettingsReachTheOperatorAndTheCaBundleIsMounted() {
+    Map<String, Object> values = new java.util.HashMap<>();
+    values.put("operator.tagResolution.defaultMode", "track");
+    values.put("operator.tagResolution.interval", "2m");
+    values.put("operator.tagResolution.endpoints[0]", "registry.local=http://10.0.0.5:5000");
+    values.put("operator.tagResolution.endpoints[1]", "mirror.local=https://10.0.0.6");
+    values.put("operator.tagResolution.insecureRegistries[0]", "registry.local");
+    values.put("operator.tagResolution.neverResolve[0]", "*.node-only.local");
+    values.put("operator.tagResolution.caBundleConfigMap", "registry-cas");
+    values.put("operator.pullPolicyRules[0].name", "harbor-track");
+    values.put("operator.pullPolicyRules[0].registry", "harbor.example.com");
+    values.put("operator.pullPolicyRules[0].tagResolution", "track");
+    List<HasMetadata> objects = render(values);
+    Container operator = operator(objects);
+    assertEquals("track", env(operator, "CLAW_OPERATOR_TAG_RESOLUTION_DEFAULT_MODE"));
+    assertEquals("2m", env(operator, "CLAW_OPERATOR_TAG_RESOLUTION_INTERVAL"));
+    assertEquals("registry.local=http://10.0.0.5:5000,mirror.local=https://10.0.0.6",
+        env(operator, "CLAW_OPERATOR_TAG_RESOLUTION_ENDPOINTS"));
+    assertEquals("registry.local", env(operator, "CLAW_OPERATOR_TAG_RESOLUTION_INSECURE_REGISTRIES"));
+    assertEquals("*.node-only.local", env(operator, "CLAW_OPERATOR_TAG_RESOLUTION_NEVER_RESOLVE"));
+    assertEquals("/etc/claw/registry-ca/ca.crt", env(operator, "CLAW_OPERATOR_TAG_RESOLUTION_CA_BUNDLE"));
+    assertTrue(operator.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals("/etc/claw/registry-ca")));
+    var deployment = one(objects, io.fabric8.kubernetes.api.model.apps.Deployment.class);
+    assertTrue(deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
+        .anyMatch(v -> v.getConfigMap() != null && "registry-cas".equals(v.getConfigMap().getName())));
+    assertEquals(List.of(new PullPolicyRule("harbor-track", "harbor.example.com", null, null, null, null, false,
+        io.claw.operator.api.TagResolution.TRACK)),
+        new PullPolicyRulesConverter().convert(env(operator, "CLAW_OPERATOR_PULL_POLICY_RULES")).list());
+
+    Container defaults = operator(render(Map.of()));
+    assertEquals("none", env(defaults, "CLAW_OPERATOR_TAG_RESOLUTION_DEFAULT_MODE"));
+    assertTrue(defaults.getEnv().stream().noneMatch(e -> e.getName().startsWith("CLAW_OPERATOR_TAG_RESOLUTION_CA")
+        || e.getName().equals("CLAW_OPERATOR_TAG_RESOLUTION_ENDPOINTS")));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "operator.tagResolution.defaultMode=Track | defaultMode",
+      "operator.tagResolution.interval=5 minutes | interval",
+      "operator.tagResolution.endpoints[0]=registry.local | endpoints",
+      "operator.tagResolution.registryBudget=0 | registryBudget",
+      "operator.pullPolicyRules[0].tagResolution=always | tagResolution",
+  })
+  void schemaRejectsBadTagResolutionValues(String setting, String named) {
+    String[] keyValue = setting.split("=", 2);
+    Map<String, Object> values = new java.util.HashMap<>(Map.of("operator.pullPolicyRules[0].name", "a",
+        "operator.pullPolicyRules[0].pullPolicy", "Always"));
+    values.put(keyValue[0], keyValue[0].endsWith("registryBudget") ? Integer.valueOf(keyValue[1]) : keyValue[1]);
+    var e = assertThrows(IllegalStateException.class, () -> render(values));
+    assertTrue(e.getMessage().contains(named), e.getMessage());
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "operator.pullPolicyRules[0].pullPolicy=always | pullPolicy",

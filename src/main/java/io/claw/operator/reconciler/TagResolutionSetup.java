@@ -1,0 +1,202 @@
+package io.claw.operator.reconciler;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+
+import org.jboss.logging.Logger;
+
+import io.claw.operator.api.ClawInstanceSpec;
+import io.claw.operator.api.ImageParts;
+import io.claw.operator.api.PullPolicyRule;
+import io.claw.operator.api.PullPolicyRules;
+import io.claw.operator.api.TagResolution;
+import io.claw.operator.config.ClawOperatorConfig;
+import io.claw.operator.registry.DockerConfigCredentials;
+import io.claw.operator.registry.OrasManifestProbe;
+import io.claw.operator.registry.RegistryBudget;
+import io.claw.operator.registry.RegistryCredentials;
+import io.claw.operator.registry.ResolutionSchedule;
+import io.claw.operator.registry.TagResolver;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+
+/**
+ * The operator's side of tag resolution: which mode an instance gets, which registries are never
+ * asked, the credentials its pull secrets hold for a registry, and the resolver built from the
+ * settings (checked here, at startup, with messages that name them).
+ */
+final class TagResolutionSetup {
+
+  private static final Logger LOG = Logger.getLogger(TagResolutionSetup.class);
+  static final double JITTER = 0.1;
+
+  private final ClawOperatorConfig.TagResolutionSettings settings;
+  private final PullPolicyRules rules;
+  private final List<Pattern> neverResolve;
+  private final Map<String, URI> endpoints;
+
+  TagResolutionSetup(ClawOperatorConfig config) {
+    this.settings = config.tagResolution();
+    this.rules = config.pullPolicyRules();
+    this.neverResolve = globs(settings.neverResolve().orElse(List.of()));
+    String prefix = ClawOperatorConfig.TAG_RESOLUTION;
+    if (settings.interval().toSeconds() < 1) {
+      throw new IllegalArgumentException(prefix + ".interval must be at least 1s, got " + settings.interval());
+    }
+    if (settings.registryBudget() < 1) {
+      throw new IllegalArgumentException(prefix + ".registry-budget must be at least 1, got " + settings.registryBudget());
+    }
+    this.endpoints = endpoints(settings.endpoints().orElse(List.of()));
+    if (settings.maxBackOff().compareTo(settings.interval()) < 0) {
+      throw new IllegalArgumentException(prefix + ".max-back-off (" + settings.maxBackOff()
+          + ") must not be shorter than " + prefix + ".interval (" + settings.interval() + ")");
+    }
+  }
+
+  /** The resolver, with the CA bundle trusted. Built once, at startup. */
+  TagResolver<ResourceID> resolver(Clock clock) {
+    settings.caBundle().ifPresent(TagResolutionSetup::trustBundle);
+    return new TagResolver<>(new OrasManifestProbe(settings.timeout(), settings.insecureRegistries().orElse(Set.of()),
+        endpoints, clock), new ResolutionSchedule(settings.interval(), settings.maxBackOff(), JITTER),
+        new RegistryBudget(settings.registryBudget(), settings.interval()), clock, 2);
+  }
+
+  /** name=URL entries, each checked: a name, and an http or https URL with a host. */
+  static Map<String, URI> endpoints(List<String> entries) {
+    Map<String, URI> parsed = new LinkedHashMap<>();
+    for (String entry : entries) {
+      String text = entry.trim();
+      if (text.isEmpty()) {
+        continue;
+      }
+      int eq = text.indexOf('=');
+      URI uri = null;
+      if (eq > 0) {
+        try {
+          uri = URI.create(text.substring(eq + 1).trim());
+        } catch (IllegalArgumentException e) {
+          uri = null;
+        }
+      }
+      if (uri == null || uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+        throw new IllegalArgumentException("Invalid " + ClawOperatorConfig.TAG_RESOLUTION + ".endpoints entry '" + text
+            + "': expected registry=URL, e.g. registry.local=http://10.0.0.5:5000");
+      }
+      parsed.put(text.substring(0, eq).trim(), uri);
+    }
+    return Map.copyOf(parsed);
+  }
+
+  TagResolution mode(ClawInstanceSpec spec, ImageParts image) {
+    return mode(spec.getTagResolution(), rules.tagResolutionRule(image), settings.defaultMode());
+  }
+
+  /** spec.tagResolution, else the first rule that sets one, else the operator's default. */
+  static TagResolution mode(TagResolution spec, Optional<PullPolicyRule> rule, TagResolution operatorDefault) {
+    return spec != null ? spec : rule.map(PullPolicyRule::tagResolution).orElse(operatorDefault);
+  }
+
+  boolean neverResolves(String registry) {
+    return neverResolves(neverResolve, registry);
+  }
+
+  static boolean neverResolves(List<Pattern> globs, String registry) {
+    return globs.stream().anyMatch(p -> p.matcher(registry).matches());
+  }
+
+  /** host[:port] globs, {@code *} matching any run of characters. */
+  static List<Pattern> globs(List<String> globs) {
+    return globs.stream().map(String::trim).filter(glob -> !glob.isEmpty())
+        .map(glob -> Pattern.compile(Pattern.quote(glob).replace("*", "\\E.*\\Q"))).toList();
+  }
+
+  /**
+   * The first credentials for the registry in the named pull secrets, in spec order, as the kubelet
+   * tries them. Read only for instances that resolve tags; the values stay in the resolver's entry
+   * and are never logged.
+   */
+  static Optional<RegistryCredentials> credentials(KubernetesClient client, String namespace, List<String> secrets,
+      String registry) {
+    for (String name : secrets) {
+      Secret secret;
+      try {
+        secret = client.secrets().inNamespace(namespace).withName(name).get();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 403) {
+          return Optional.empty();
+        }
+        throw e;
+      }
+      Map<String, String> data = secret == null ? null : secret.getData();
+      Optional<RegistryCredentials> found = DockerConfigCredentials.forRegistry(registry, data);
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Trusts the bundle's CAs beside the JVM's own, for the registry client's TLS connections. */
+  private static void trustBundle(Path bundle) {
+    try (InputStream in = Files.newInputStream(bundle)) {
+      Collection<? extends Certificate> cas = CertificateFactory.getInstance("X.509").generateCertificates(in);
+      if (cas.isEmpty()) {
+        throw new IllegalArgumentException(ClawOperatorConfig.TAG_RESOLUTION + ".ca-bundle " + bundle
+            + " holds no PEM certificate");
+      }
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      int i = 0;
+      for (X509Certificate jvm : jvmTrust().getAcceptedIssuers()) {
+        store.setCertificateEntry("jvm-" + i++, jvm);
+      }
+      for (Certificate ca : cas) {
+        store.setCertificateEntry("bundle-" + i++, ca);
+      }
+      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(store);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, factory.getTrustManagers(), null);
+      SSLContext.setDefault(context);
+      LOG.infof("Trusting %d CA certificate(s) from %s for registries", cas.size(), bundle);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException(ClawOperatorConfig.TAG_RESOLUTION + ".ca-bundle " + bundle
+          + " cannot be read as PEM certificates: " + e.getMessage(), e);
+    }
+  }
+
+  private static X509TrustManager jvmTrust() throws GeneralSecurityException {
+    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    factory.init((KeyStore) null);
+    List<X509TrustManager> managers = new ArrayList<>();
+    for (var manager : factory.getTrustManagers()) {
+      if (manager instanceof X509TrustManager x509) {
+        managers.add(x509);
+      }
+    }
+    return managers.get(0);
+  }
+}

@@ -1,0 +1,142 @@
+package io.claw.operator.registry;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.claw.operator.api.ImageParts;
+
+/** The resolver against a probe that answers as told and counts what it is asked. */
+class TagResolverTest {
+
+  private static final TagResolver.Key KEY = new TagResolver.Key(ImageParts.of("registry.example.com/app:stable"), null);
+
+  private final AtomicInteger requests = new AtomicInteger();
+  private final AtomicReference<ProbeAnswer> answer = new AtomicReference<>(ProbeAnswer.found("sha256:a"));
+  private final List<Set<String>> told = new CopyOnWriteArrayList<>();
+  private final Set<String> gone = ConcurrentHashMap.newKeySet();
+  private TagResolver<String> resolver;
+
+  private TagResolver<String> resolver(Duration interval, int budget, CountDownLatch release) {
+    ManifestProbe probe = (image, credentials) -> {
+      requests.incrementAndGet();
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return answer.get();
+    };
+    resolver = new TagResolver<>(probe, new ResolutionSchedule(interval, interval.multipliedBy(8), 0.1),
+        new RegistryBudget(budget, interval), Clock.systemUTC(), 2);
+    resolver.listen(told::add, id -> !gone.contains(id), (registry, outcome) -> { });
+    return resolver;
+  }
+
+  @AfterEach
+  void close() {
+    if (resolver != null) {
+      resolver.close();
+    }
+  }
+
+  @Test
+  void thousandInstancesOnOneTagMakeOneRequestAndAreAllTold() {
+    CountDownLatch release = new CountDownLatch(1);
+    resolver(Duration.ofMinutes(5), 100, release);
+    for (int i = 0; i < 1000; i++) {
+      assertEquals(Optional.empty(), resolver.lookup(KEY, Optional.empty(), "i" + i, true));
+    }
+    release.countDown();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !told.isEmpty());
+    assertEquals(1, requests.get());
+    assertEquals(1, told.size());
+    assertEquals(1000, told.get(0).size());
+    assertEquals("sha256:a", resolver.lookup(KEY, Optional.empty(), "late", true).orElseThrow().digest());
+    assertEquals(1, requests.get(), "a later instance gets the known answer without a request");
+    assertEquals(1, resolver.entries());
+  }
+
+  @Test
+  void followersAreToldOnlyWhenTheDigestOrTheCauseChanges() {
+    resolver(Duration.ofMillis(200), 1000, new CountDownLatch(0));
+    resolver.lookup(KEY, Optional.empty(), "a", true);
+    await().atMost(Duration.ofSeconds(5)).until(() -> requests.get() >= 4);
+    assertEquals(1, told.size(), "the same digest again says nothing");
+    answer.set(ProbeAnswer.found("sha256:b"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> told.size() == 2);
+    answer.set(ProbeAnswer.failed(ProbeAnswer.Cause.UNAUTHORIZED, null, "HTTP 401"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> told.size() == 3);
+    TagResolver.Resolution failed = resolver.lookup(KEY, Optional.empty(), "a", true).orElseThrow();
+    assertEquals("sha256:b", failed.digest(), "the last digest known is kept through a failure");
+    assertEquals(ProbeAnswer.Cause.UNAUTHORIZED, failed.cause());
+    int before = told.size();
+    await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> told.size() == before);
+  }
+
+  @Test
+  void retryAfterIsHonouredForEveryTagOfTheRegistry() {
+    answer.set(ProbeAnswer.failed(ProbeAnswer.Cause.THROTTLED, Duration.ofSeconds(1), "HTTP 429"));
+    resolver(Duration.ofMillis(100), 1000, new CountDownLatch(0));
+    resolver.lookup(KEY, Optional.empty(), "a", true);
+    var other = new TagResolver.Key(ImageParts.of("registry.example.com/other:1"), null);
+    await().atMost(Duration.ofSeconds(2)).until(() -> requests.get() == 1);
+    resolver.lookup(other, Optional.empty(), "b", true);
+    await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(2)).until(() -> requests.get() == 1);
+    await().atMost(Duration.ofSeconds(3)).until(() -> requests.get() >= 2);
+    // 1.6 s after the first 429: at most one more round for each tag (at 100 ms, 16 each)
+    await().pollDelay(Duration.ofMillis(400)).until(() -> true);
+    assertTrue(requests.get() <= 3, requests.get() + " requests");
+  }
+
+  @Test
+  void theBudgetCapsRequestsToARegistry() {
+    resolver(Duration.ofSeconds(2), 3, new CountDownLatch(0));
+    for (int i = 0; i < 10; i++) {
+      resolver.lookup(new TagResolver.Key(ImageParts.of("registry.example.com/app-" + i + ":1"), null),
+          Optional.empty(), "i" + i, true);
+    }
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> requests.get() == 3);
+  }
+
+  @Test
+  void anEntryNobodyFollowsIsDroppedAndInstancesThatAreGoneStopBeingTold() {
+    resolver(Duration.ofMillis(200), 1000, new CountDownLatch(0));
+    resolver.lookup(KEY, Optional.empty(), "pinned", true);
+    await().atMost(Duration.ofSeconds(2)).until(() -> !told.isEmpty());
+    resolver.lookup(KEY, Optional.empty(), "pinned", false);
+    await().atMost(Duration.ofSeconds(2)).until(() -> resolver.entries() == 0);
+    int asked = requests.get();
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> requests.get() == asked);
+
+    resolver.lookup(KEY, Optional.empty(), "deleted", true);
+    await().atMost(Duration.ofSeconds(2)).until(() -> resolver.entries() == 1 && requests.get() > asked);
+    gone.add("deleted");
+    await().atMost(Duration.ofSeconds(2)).until(() -> resolver.entries() == 0);
+  }
+
+  @Test
+  void credentialsSeparateEntries() {
+    resolver(Duration.ofMinutes(5), 100, new CountDownLatch(0));
+    RegistryCredentials robot = new RegistryCredentials("robot", "pw");
+    resolver.lookup(KEY, Optional.empty(), "anonymous", true);
+    resolver.lookup(new TagResolver.Key(KEY.image(), robot.fingerprint()), Optional.of(robot), "robot", true);
+    await().atMost(Duration.ofSeconds(2)).until(() -> requests.get() == 2);
+    assertEquals(2, resolver.entries());
+  }
+}
