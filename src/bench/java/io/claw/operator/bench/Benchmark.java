@@ -22,6 +22,7 @@ import org.awaitility.Awaitility;
 import io.claw.operator.testing.Seen;
 import io.claw.operator.testing.Stats;
 import io.claw.operator.api.ClawInstance;
+import io.claw.operator.api.TagResolution;
 import io.claw.operator.helm.Chart;
 import io.claw.operator.testing.ControllerManager;
 import io.claw.operator.testing.Fixtures;
@@ -51,6 +52,9 @@ public final class Benchmark {
   private static final String RECONCILED = "reconciliations_success_total{controller_name=\"clawinstance\"}";
   private static final Duration DEADLINE = Duration.ofMinutes(5);
   private static final Duration QUIET_WINDOW = Duration.ofSeconds(10);
+  /** The tag resolution interval of the tracking step: short, so that three of them fit in it. */
+  private static final Duration TRACK_INTERVAL = Duration.ofSeconds(10);
+  private static final int TRACKING = 1000;
 
   private final KubernetesClient client;
   private final OperatorProcess operator;
@@ -61,6 +65,7 @@ public final class Benchmark {
   /** instances in the operator's caches (no namespace is deleted), and its live heap after warm-up */
   private int cachedInstances;
   private double warmHeapMiB;
+  private static FakeRegistry registry;
 
   private Benchmark(KubernetesClient client, OperatorProcess operator, ControllerManager peer) {
     this.client = client;
@@ -91,6 +96,8 @@ public final class Benchmark {
     List<Result> results = new ArrayList<>();
     Benchmark benchmark;
     String restart;
+    String tracking;
+    registry = new FakeRegistry();
     try (TestCluster cluster = new TestCluster("benchmark").start();
         KubernetesClient client = cluster.client();
         ControllerManager peer = ReplicaSetController.start(cluster)) {
@@ -104,6 +111,8 @@ public final class Benchmark {
           System.out.println(table(results));
           System.out.println(benchmark.cpuTables.get(benchmark.cpuTables.size() - 1));
         }
+        tracking = benchmark.tracking(TRACKING);
+        System.out.println(tracking);
         // last: it stops the operator that the steps above measured
         restart = benchmark.restart(cluster);
         benchmark.pool.shutdownNow();
@@ -111,7 +120,8 @@ public final class Benchmark {
         operator.close();
       }
     }
-    String table = table(results) + "\n" + restart + "\nCPU seconds by process during each step (the machine has "
+    registry.close();
+    String table = table(results) + "\n" + tracking + "\n" + restart + "\nCPU seconds by process during each step (the machine has "
         + Runtime.getRuntime().availableProcessors() + " cores):\n\n" + String.join("", benchmark.cpuTables);
     System.out.println(table);
     Path out = Path.of("target", "benchmark", "results.md");
@@ -139,6 +149,8 @@ public final class Benchmark {
           + Path.of("target", "benchmark", jfrFile).toAbsolutePath();
     }
     env.put("JAVA_TOOL_OPTIONS", jvmOptions.trim());
+    env.put("CLAW_OPERATOR_TAG_RESOLUTION_INTERVAL", TRACK_INTERVAL.toSeconds() + "s");
+    env.put("CLAW_OPERATOR_TAG_RESOLUTION_ENDPOINTS", registry.endpoint());
     return env;
   }
 
@@ -236,6 +248,73 @@ public final class Benchmark {
             QUIET_WINDOW.toSeconds(), instanceWrites.get(), podWrites.get(), rss);
       }
     }
+  }
+
+  /**
+   * {@code n} instances tracking one tag: the registry requests and operator CPU while they are
+   * created, over three quiet intervals (goal: one request per interval, no writes), and when the
+   * tag moves (one request, every Pod's image patched to the new digest).
+   */
+  private String tracking(int n) throws Exception {
+    System.out.printf("[benchmark] tracking, N = %d%n", n);
+    String ns = Fixtures.newNamespace(client);
+    String first = registry.digest();
+    int requestsBefore = registry.requests();
+    CpuTime.Sample before = cpu.sample();
+    double created;
+    try (Seen<Pod> pods = Seen.watch(client.pods().inNamespace(ns), p -> p.getSpec().getContainers().get(0).getImage()
+            .endsWith("@" + first));
+        Seen<ClawInstance> statuses = Seen.watch(client.resources(ClawInstance.class).inNamespace(ns),
+            ci -> ci.getStatus() != null && ci.getStatus().resolvedImage() != null
+                && first.equals(ci.getStatus().resolvedImage().digest()))) {
+      created = seconds(() -> {
+        parallel(n, i -> {
+          ClawInstance instance = Fixtures.instance(ns, "track-" + i, FakeRegistry.IMAGE, null);
+          instance.getSpec().setTagResolution(TagResolution.TRACK);
+          client.resource(instance).create();
+        });
+        awaitTrue(() -> pods.count() == n && statuses.count() == n);
+      });
+    }
+    cachedInstances += n;
+    CpuTime.Sample afterCreate = cpu.sample();
+    int createRequests = registry.requests() - requestsBefore;
+
+    AtomicInteger instanceWrites = new AtomicInteger();
+    AtomicInteger podWrites = new AtomicInteger();
+    int quietStart = registry.requests();
+    Duration quiet = TRACK_INTERVAL.multipliedBy(3);
+    try (Watch instances = client.resources(ClawInstance.class).inNamespace(ns).withResourceVersion(currentVersion(ns))
+            .watch(counting(instanceWrites));
+        Watch watchedPods = client.pods().inNamespace(ns).withResourceVersion(currentVersion(ns)).watch(counting(podWrites))) {
+      Thread.sleep(quiet.toMillis());
+    }
+    CpuTime.Sample afterQuiet = cpu.sample();
+    int quietRequests = registry.requests() - quietStart;
+
+    String second = "sha256:" + "2".repeat(64);
+    int moveStart = registry.requests();
+    double moved;
+    try (Seen<Pod> pods = Seen.watch(client.pods().inNamespace(ns), p -> p.getSpec().getContainers().get(0).getImage()
+            .endsWith("@" + second));
+        Seen<ClawInstance> statuses = Seen.watch(client.resources(ClawInstance.class).inNamespace(ns),
+            ci -> ci.getStatus() != null && ci.getStatus().resolvedImage() != null
+                && second.equals(ci.getStatus().resolvedImage().digest()))) {
+      moved = seconds(() -> {
+        registry.move(second);
+        awaitTrue(() -> pods.count() == n && statuses.count() == n);
+      });
+    }
+    CpuTime.Sample afterMove = cpu.sample();
+    return String.format("Tracking one tag with %d instances (interval %d s): created in %.2f s with %d registry "
+        + "request(s), operator CPU %.1f ms per instance; over %d quiet intervals %d request(s), %d writes to instances, "
+        + "%d to Pods, operator CPU %.0f ms per interval; the tag moved: every Pod patched and every status showing the "
+        + "new digest %.1f s after the move (the interval, its jitter, then the patches), %d request(s), operator CPU "
+        + "%.1f ms per instance%n", n, TRACK_INTERVAL.toSeconds(), created, createRequests,
+        afterCreate.minus(before).seconds().get("operator") * 1000 / n, quiet.dividedBy(TRACK_INTERVAL), quietRequests,
+        instanceWrites.get(), podWrites.get(),
+        afterQuiet.minus(afterCreate).seconds().get("operator") * 1000 / quiet.dividedBy(TRACK_INTERVAL), moved,
+        registry.requests() - moveStart, afterMove.minus(afterQuiet).seconds().get("operator") * 1000 / n);
   }
 
   /** When the operator's count of finished reconciles last moved, once it has not for 3 s (System.nanoTime()). */

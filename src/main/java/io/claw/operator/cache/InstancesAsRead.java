@@ -7,16 +7,19 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceSpec;
 import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.api.PodSecurityReport;
+import io.claw.operator.api.ResolvedImage;
 
 /**
  * The ClawInstance informer cache. Besides dropping managedFields, it keeps one copy of what
  * recurs from instance to instance: the empty lists and maps an instance's spec starts with (ten
  * of them since the spec describes a real app's Pod), and the status strings that are the same
- * for a namespace or a rule (the Pod Security reason, the pull-policy rule and note, the image).
+ * for a namespace or a rule (the Pod Security reason, the pull-policy rule and note, the image,
+ * and for instances that share a tracked tag its resolution and ImageUpToDate message).
  * The operator only reads cached instances, so sharing immutable empties is safe.
  */
 public class InstancesAsRead extends WithoutManagedFields<ClawInstance> {
@@ -40,8 +43,17 @@ public class InstancesAsRead extends WithoutManagedFields<ClawInstance> {
     ClawInstanceStatus status = instance.getStatus();
     if (status != null) {
       PodSecurityReport security = status.podSecurity();
+      ResolvedImage resolved = status.resolvedImage();
       instance.setStatus(status.toBuilder()
           .image(share(status.image()))
+          .resolvedImage(resolved == null ? null : new ResolvedImage(resolved.mode(), share(resolved.tag()),
+              share(resolved.digest()), share(resolved.resolvedAt())))
+          .conditions(status.conditions() == null ? null : status.conditions().stream()
+              .map(c -> ClawCondition.IMAGE_UP_TO_DATE.equals(c.type())
+                  ? new ClawCondition(c.type(), c.status(), c.reason(), share(c.message()), c.lastTransitionTime(),
+                      c.observedGeneration())
+                  : c)
+              .toList())
           .pullPolicyRule(share(status.pullPolicyRule()))
           .pullPolicyNote(share(status.pullPolicyNote()))
           .podSecurity(security == null ? null : new PodSecurityReport(security.profile(), share(security.reason())))

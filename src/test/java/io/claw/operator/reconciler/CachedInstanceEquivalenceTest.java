@@ -43,6 +43,18 @@ class CachedInstanceEquivalenceTest {
                   "image": "registry.local/app:1",
                   "podSecurity": {"profile": "baseline", "reason": "namespace team-a has no pod-security.kubernetes.io/enforce label"}}}""";
 
+  private static final String TRACKING = """
+      {"apiVersion": "claw.io/v1alpha1", "kind": "ClawInstance",
+       "metadata": {"namespace": "team-a", "uid": "u", "generation": 1},
+       "spec": {"image": "registry.local/app:stable", "tagResolution": "track"},
+       "status": {"image": "registry.local/app@sha256:aaaa",
+                  "resolvedImage": {"mode": "track", "tag": "registry.local/app:stable", "digest": "sha256:aaaa",
+                                    "resolvedAt": "2026-12-02T10:00:00Z"},
+                  "conditions": [{"type": "Ready", "status": "False", "reason": "ContainerCreating", "message": "m"},
+                                 {"type": "ImageUpToDate", "status": "True", "reason": "TagCurrent",
+                                  "message": "The registry's registry.local/app:stable is sha256:aaaa, which the Pod runs",
+                                  "lastTransitionTime": "2026-12-02T10:00:00Z", "observedGeneration": 1}]}}""";
+
   private static final String FULL = """
       {"apiVersion": "claw.io/v1alpha1", "kind": "ClawInstance",
        "metadata": {"namespace": "team-a", "uid": "u", "generation": 2},
@@ -59,7 +71,7 @@ class CachedInstanceEquivalenceTest {
 
   @Test
   void theDesiredPodIsTheSameFromTheCachedInstance() {
-    for (String json : List.of(PLAIN, FULL)) {
+    for (String json : List.of(PLAIN, FULL, TRACKING)) {
       ClawInstance sent = parsed("web", json);
       ClawInstance cached = cached(new InstancesAsRead(), "team-a/web", parsed("web", json));
       for (PodSecurityProfile profile : PodSecurityProfile.values()) {
@@ -86,6 +98,11 @@ class CachedInstanceEquivalenceTest {
     assertSame(first.getSpec().getImage(), second.getSpec().getImage());
     assertEquals(new PodSecurityReport(PodSecurityProfile.BASELINE,
         "namespace team-a has no pod-security.kubernetes.io/enforce label"), a.podSecurity());
+    ClawInstanceStatus t1 = cached(cache, "team-a/t1", parsed("t1", TRACKING)).getStatus();
+    ClawInstanceStatus t2 = cached(cache, "team-a/t2", parsed("t2", TRACKING)).getStatus();
+    assertSame(t1.resolvedImage().digest(), t2.resolvedImage().digest());
+    assertSame(t1.resolvedImage().tag(), t2.resolvedImage().tag());
+    assertSame(t1.condition("ImageUpToDate").orElseThrow().message(), t2.condition("ImageUpToDate").orElseThrow().message());
     assertEquals(1, cached(cache, "team-a/full", parsed("full", FULL)).getSpec().getTolerations().size());
     assertEquals(new TolerationBuilder().withKey("k").withOperator("Exists").build(),
         cache.get("team-a/full").getSpec().getTolerations().get(0));
