@@ -18,9 +18,10 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 # shellcheck source=lib/oci.sh
 source "$HERE/lib/oci.sh"
 
-# What the operator (Quarkus, Vert.x/Netty and TLS, fabric8, Jackson, Micrometer) uses from the JDK. The
-# real-node journey test runs the operator on this JRE, so a missing module fails a test.
-MODULES=java.base,java.logging,java.management,jdk.management,java.naming,java.xml,java.sql,jdk.unsupported,jdk.crypto.ec,jdk.zipfs,jdk.naming.dns
+# What the operator (Quarkus, Vert.x/Netty and TLS, fabric8, Jackson, Micrometer, and the registry
+# client of tag resolution on java.net.http) uses from the JDK. The real-node journey test runs the
+# operator on this JRE, so a missing module fails a test.
+MODULES=java.base,java.logging,java.management,jdk.management,java.naming,java.xml,java.sql,jdk.unsupported,jdk.crypto.ec,jdk.zipfs,jdk.naming.dns,java.net.http
 
 die() { echo "[jre-base-image] ERROR: $*" >&2; exit 1; }
 

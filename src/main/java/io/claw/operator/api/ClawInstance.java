@@ -26,6 +26,8 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Pull-Policy", jsonPath = ".status.pullPolicy", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Policy-Source", jsonPath = ".status.pullPolicySource", type = Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Policy-Rule", jsonPath = ".status.pullPolicyRule", type = Type.STRING, priority = 1)
+@AdditionalPrinterColumn(name = "Image-Up-To-Date", jsonPath = ".status.conditions[?(@.type==\"ImageUpToDate\")].reason",
+    type = Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Pull-Failure", jsonPath = ".status.pullFailureReason", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Cause", jsonPath = ".status.pullFailure.cause", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Message", jsonPath = ".status.message", type = Type.STRING, priority = 1)

@@ -22,6 +22,7 @@ import io.claw.operator.api.ImageParts;
 import io.claw.operator.api.PodSecurityProfile;
 import io.claw.operator.api.PodSecurityReport;
 import io.claw.operator.api.Reasons;
+import io.claw.operator.api.ResolvedImage;
 import io.claw.operator.api.TagResolution;
 import io.claw.operator.cache.InstancesAsRead;
 import io.claw.operator.config.ClawOperatorConfig;
@@ -212,14 +213,18 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
       tags.forget(id);
       return Optional.empty();
     }
-    Optional<RegistryCredentials> credentials = instance.getSpec().getImagePullSecrets().isEmpty() ? Optional.empty()
-        : TagResolutionSetup.credentials(context.getClient(), instance.getMetadata().getNamespace(),
-            instance.getSpec().getImagePullSecrets(), parts.registry());
-    var key = new TagResolver.Key(parts, credentials.map(RegistryCredentials::fingerprint).orElse(null));
-    Optional<Resolution> answer = tags.lookup(key, credentials, id, true);
     ClawInstanceStatus previous = ClawInstanceStatus.usable(instance.getStatus());
-    ImagePin pin = ImagePin.decide(mode, image, parts, PodDependent.cached(context, ClawPod.podName(instance)), answer,
-        previous == null ? null : previous.resolvedImage(),
+    ResolvedImage resolved = previous == null ? null : previous.resolvedImage();
+    Optional<Pod> live = PodDependent.cached(context, ClawPod.podName(instance));
+    Optional<Resolution> answer = Optional.empty();
+    if (!ImagePin.pinnedAlready(mode, image, live, resolved)) {
+      Optional<RegistryCredentials> credentials = instance.getSpec().getImagePullSecrets().isEmpty() ? Optional.empty()
+          : TagResolutionSetup.credentials(context.getClient(), instance.getMetadata().getNamespace(),
+              instance.getSpec().getImagePullSecrets(), parts.registry());
+      var key = new TagResolver.Key(parts, credentials.map(RegistryCredentials::fingerprint).orElse(null));
+      answer = tags.lookup(key, credentials, id, true);
+    }
+    ImagePin pin = ImagePin.decide(mode, image, parts, live, answer, resolved,
         previous == null ? null : previous.condition(ClawCondition.IMAGE_UP_TO_DATE).orElse(null), now);
     if (!pin.follow()) {
       tags.forget(id);

@@ -80,6 +80,15 @@ record ImagePin(String image, boolean follow, TagReport report) {
     return new ImagePin(base(reference) + "@" + digest, follow, new TagReport(resolved, condition));
   }
 
+  /**
+   * pin, with a digest for this tag already in the live Pod or the status: nothing to ask the
+   * registry, so neither it nor the pull secrets are read.
+   */
+  static boolean pinnedAlready(TagResolution mode, String reference, Optional<Pod> live, ResolvedImage previous) {
+    return mode == TagResolution.PIN && (live.flatMap(pod -> pinnedDigest(pod, reference)).isPresent()
+        || previous != null && reference.equals(previous.tag()) && previous.digest() != null);
+  }
+
   /** For an image on the never-resolve list: the tag runs as given, and the status says why. */
   static TagReport notResolved(String reference, String registry) {
     return new TagReport(null, condition(ClawCondition.UNKNOWN, Reasons.NOT_RESOLVED, "Registry " + registry

@@ -154,6 +154,24 @@ class OperatorProcessIT {
   }
 
   @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "CLAW_OPERATOR_TAG_RESOLUTION_DEFAULT_MODE | Track | Invalid claw.operator.tag-resolution.default-mode",
+      "CLAW_OPERATOR_TAG_RESOLUTION_ENDPOINTS | registry.local | Invalid claw.operator.tag-resolution.endpoints entry 'registry.local'",
+      "CLAW_OPERATOR_TAG_RESOLUTION_INTERVAL | 0s | claw.operator.tag-resolution.interval must be at least 1s",
+      "CLAW_OPERATOR_TAG_RESOLUTION_CA_BUNDLE | /nonexistent/ca.pem | claw.operator.tag-resolution.ca-bundle /nonexistent/ca.pem"})
+  void aBadTagResolutionSettingStopsTheOperatorAtStartupNamingIt(String variable, String value, String said)
+      throws Exception {
+    Map<String, String> env = new java.util.HashMap<>(env("IfNotPresent", "nginx:1.27"));
+    env.put(variable, value);
+    try (OperatorProcess operator = OperatorProcess.start("bad-tag-resolution", env)) {
+      int exit = operator.awaitExit(90);
+      String output = operator.output();
+      assertNotEquals(0, exit, output);
+      assertTrue(output.contains(said), output);
+    }
+  }
+
+  @ParameterizedTest
   @ValueSource(strings = {"Sometimes", "always ", "Always ", "always"})
   void badDefaultPullPolicyStopsTheOperatorAtStartup(String value) throws Exception {
     try (OperatorProcess operator = OperatorProcess.start("bad-default", env(value, "nginx:1.27"))) {

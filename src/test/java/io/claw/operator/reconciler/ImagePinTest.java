@@ -132,6 +132,18 @@ class ImagePinTest {
   }
 
   @org.junit.jupiter.api.Test
+  void aPinnedInstanceAsksNothingOnceItsDigestIsKnown() {
+    ResolvedImage before = new ResolvedImage(TagResolution.PIN, REF, digest("a"), null);
+    assertTrue(ImagePin.pinnedAlready(TagResolution.PIN, REF, Optional.of(pod("a", "a")), null));
+    assertTrue(ImagePin.pinnedAlready(TagResolution.PIN, REF, Optional.empty(), before));
+    org.junit.jupiter.api.Assertions.assertFalse(ImagePin.pinnedAlready(TagResolution.PIN, REF, Optional.empty(), null));
+    org.junit.jupiter.api.Assertions.assertFalse(ImagePin.pinnedAlready(TagResolution.PIN, REF,
+        Optional.of(pod("other", null)), null), "a Pod pinned from another tag");
+    org.junit.jupiter.api.Assertions.assertFalse(ImagePin.pinnedAlready(TagResolution.TRACK, REF,
+        Optional.of(pod("a", "a")), before), "track always asks");
+  }
+
+  @org.junit.jupiter.api.Test
   void neverResolvedRegistriesSaySo() {
     ClawCondition condition = ImagePin.notResolved(REF, "registry.example.com").condition();
     assertEquals(Reasons.NOT_RESOLVED, condition.reason());
