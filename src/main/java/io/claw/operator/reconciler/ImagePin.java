@@ -68,9 +68,10 @@ record ImagePin(String image, boolean follow, TagReport report) {
               "Asking " + registry + " which digest " + reference + " names" + waiting));
       return new ImagePin(null, true, new TagReport(null, condition));
     }
-    String since = answer.filter(a -> digest.equals(a.digest())).map(Resolution::since).map(ImagePin::format)
-        .orElseGet(() -> previous != null && reference.equals(previous.tag()) && digest.equals(previous.digest())
-            ? previous.resolvedAt() : null);
+    // the status's time first: it is the earliest, and an operator that restarts rewrites nothing
+    String since = previous != null && reference.equals(previous.tag()) && digest.equals(previous.digest())
+        && previous.resolvedAt() != null ? previous.resolvedAt()
+        : answer.filter(a -> digest.equals(a.digest())).map(Resolution::since).map(ImagePin::format).orElse(null);
     ResolvedImage resolved = new ResolvedImage(mode, reference, digest, since);
     boolean reportedBefore = answer.isEmpty() && previousCondition != null && previous != null
         && reference.equals(previous.tag()) && digest.equals(previous.digest()) && mode == previous.mode();

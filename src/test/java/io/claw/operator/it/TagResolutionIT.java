@@ -75,11 +75,13 @@ class TagResolutionIT {
     client = suite.client();
     // the operator reaches the made-up registry names where containerd does (hosts.toml)
     String endpoints = Stream.of(Registry.OPEN, Registry.PRIVATE, Registry.AIRGAP, Registry.RATELIMIT)
-        .map(r -> r.host() + "=http://" + node.registryAddress(r)).collect(Collectors.joining(","));
+        .map(r -> r.host() + "=http://" + node.registryAddress(r)).collect(Collectors.joining(","))
+        + "," + Registry.TLS.host() + "=https://" + node.registryAddress(Registry.TLS);
     suite.startOperator("tag-resolution-it", Map.of(
         "CLAW_OPERATOR_TAG_RESOLUTION_INTERVAL", INTERVAL.toSeconds() + "s",
         "CLAW_OPERATOR_TAG_RESOLUTION_MAX_BACK_OFF", "2m",
-        "CLAW_OPERATOR_TAG_RESOLUTION_ENDPOINTS", endpoints));
+        "CLAW_OPERATOR_TAG_RESOLUTION_ENDPOINTS", endpoints,
+        "CLAW_OPERATOR_TAG_RESOLUTION_CA_BUNDLE", node.registryCertificate().toString()));
   }
 
   @AfterAll
@@ -233,6 +235,25 @@ class TagResolutionIT {
     assertEquals(Registry.OPEN.host() + "/multi@" + indexDigest, running.image());
     assertTrue(running.imageID().endsWith(indexDigest), running.imageID());
     suite.report("multi-arch index: resolved to the index digest " + indexDigest + "; the node runs " + running.imageID());
+  }
+
+  /**
+   * The operator trusts the TLS registry's self-signed CA from its bundle and resolves there; the
+   * node, which does not trust it (by design of the rig), then fails its pull with a TLS error.
+   */
+  @Test
+  @Order(6)
+  void aRegistryWithAPrivateCaResolvesThroughTheBundle() {
+    String digest = node.pushImage(Registry.TLS, "secure:stable", "s1");
+    String ns = newNamespace(client);
+    client.resource(tracking(ns, "secure", Registry.TLS.host() + "/secure:stable", TagResolution.TRACK)).create();
+    ClawInstanceStatus resolved = suite.awaitStatus(ns, "secure", s -> s.resolvedImage() != null
+        && s.pullFailure() != null);
+    assertEquals(digest, resolved.resolvedImage().digest(), resolved.toString());
+    assertEquals(Registry.TLS.host() + "/secure@" + digest, resolved.image());
+    assertEquals(io.claw.operator.api.PullFailureCause.TLS_ERROR, resolved.pullFailure().cause(), resolved.toString());
+    suite.report("private CA: the operator resolved " + Registry.TLS.host() + "/secure:stable to " + digest
+        + " through its CA bundle; the node, without the CA: " + resolved.pullFailure().cause());
   }
 
   private static ClawInstance tracking(String ns, String name, String image, TagResolution mode) {

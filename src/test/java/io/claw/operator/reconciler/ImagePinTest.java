@@ -95,6 +95,10 @@ class ImagePinTest {
     ResolvedImage before = new ResolvedImage(TagResolution.TRACK, REF, digest("a"), "2026-12-01T00:00:00Z");
     ImagePin restarted = ImagePin.decide(TagResolution.TRACK, REF, ImageParts.of(REF), live, Optional.empty(), before, NOW);
     assertEquals("2026-12-01T00:00:00Z", restarted.report().resolved().resolvedAt());
+    ImagePin askedAgain = ImagePin.decide(TagResolution.TRACK, REF, ImageParts.of(REF), live,
+        Optional.of(new Resolution(digest("a"), NOW, null, null)), before, NOW);
+    assertEquals("2026-12-01T00:00:00Z", askedAgain.report().resolved().resolvedAt(),
+        "the restarted operator's first answer keeps the time the status had");
     assertEquals("registry.example.com/team/app@" + digest("a"), restarted.image(), "the Pod keeps its digest");
   }
 

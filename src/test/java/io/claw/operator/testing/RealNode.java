@@ -108,6 +108,11 @@ public final class RealNode implements AutoCloseable {
     return "127.0.0.1:" + rig.getProperty("REGISTRY_" + registry.name() + "_PORT");
   }
 
+  /** The TLS registry's self-signed certificate (PEM), which the node does not trust. */
+  public Path registryCertificate() {
+    return dir.resolve("registry").resolve("tls.crt");
+  }
+
   public String registryUser() {
     return rig.getProperty("REGISTRY_USER");
   }
