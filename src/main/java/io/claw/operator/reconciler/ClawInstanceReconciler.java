@@ -32,11 +32,11 @@ import io.claw.operator.observability.InstanceEvents;
 import io.claw.operator.observability.PullFailureTransition;
 import io.claw.operator.pod.ClawPod;
 import io.claw.operator.pod.Labels;
+import io.claw.operator.pod.RestrictedProfile;
+import io.claw.operator.pod.SpecProblems;
 import io.claw.operator.registry.RegistryCredentials;
 import io.claw.operator.registry.TagResolver;
 import io.claw.operator.registry.TagResolver.Resolution;
-import io.claw.operator.pod.RestrictedProfile;
-import io.claw.operator.pod.SpecProblems;
 import io.claw.operator.status.PodEnding;
 import io.claw.operator.status.PullFailure;
 import io.claw.operator.status.PullFailure.NodeFacts;
@@ -147,8 +147,9 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
           ? pullSecretCheck.check(context.getClient(), instance.getMetadata().getNamespace(),
               instance.getSpec().getImagePullSecrets())
           : PullSecrets.NOT_CHECKED;
-      Optional<ImagePin> pin = pin(instance, image, parts, context, now);
-      TagReport tagReport = pin.map(ImagePin::report).orElseGet(() -> notResolved(instance, image, parts));
+      TagResolution mode = tagSetup.mode(instance.getSpec(), parts);
+      Optional<ImagePin> pin = pin(instance, image, parts, mode, context, now);
+      TagReport tagReport = pin.map(ImagePin::report).orElseGet(() -> notResolved(image, parts, mode));
       String podImage = pin.isPresent() ? pin.get().image() : image;
       if (podImage == null) {
         // the tag is to be resolved and no digest is known yet: a live Pod stays as it is, none is created
@@ -205,10 +206,9 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
    * For an instance whose image is to be resolved (pin or track, a tag, a registry the operator may
    * ask): which digest it runs. Empty for one that runs its image as given.
    */
-  private Optional<ImagePin> pin(ClawInstance instance, String image, ImageParts parts, Context<ClawInstance> context,
-      Instant now) {
+  private Optional<ImagePin> pin(ClawInstance instance, String image, ImageParts parts, TagResolution mode,
+      Context<ClawInstance> context, Instant now) {
     ResourceID id = ResourceID.fromResource(instance);
-    TagResolution mode = tagSetup.mode(instance.getSpec(), parts);
     if (mode == TagResolution.NONE || parts.pinned() || tagSetup.neverResolves(parts.registry())) {
       tags.forget(id);
       return Optional.empty();
@@ -233,8 +233,8 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
   }
 
   /** The ImageUpToDate report of an instance that asks for resolution on a registry never asked; else none. */
-  private TagReport notResolved(ClawInstance instance, String image, ImageParts parts) {
-    boolean asked = tagSetup.mode(instance.getSpec(), parts) != TagResolution.NONE && !parts.pinned();
+  private TagReport notResolved(String image, ImageParts parts, TagResolution mode) {
+    boolean asked = mode != TagResolution.NONE && !parts.pinned();
     return asked && tagSetup.neverResolves(parts.registry()) ? ImagePin.notResolved(image, parts.registry()) : null;
   }
 

@@ -62,6 +62,7 @@ public final class TagResolver<I> implements AutoCloseable {
     final Set<I> followers = ConcurrentHashMap.newKeySet();
     int failuresInARow;
     boolean scheduled;
+    boolean dropped;
 
     Entry(Key key) {
       this.key = key;
@@ -122,6 +123,10 @@ public final class TagResolver<I> implements AutoCloseable {
       forget(instance);
     }
     synchronized (entry) {
+      if (entry.dropped) {
+        // dropped between computeIfAbsent and here: a new entry takes the instance
+        return lookup(key, credentials, instance, follow);
+      }
       if (!entry.scheduled) {
         entry.scheduled = true;
         executor.execute(() -> run(entry));
@@ -154,10 +159,13 @@ public final class TagResolver<I> implements AutoCloseable {
 
   private void runGuarded(Entry entry) {
     entry.followers.removeIf(id -> !stillThere.test(id));
-    if (entry.followers.isEmpty() && entry.resolution != null) {
-      // nobody follows it: it served the instances that asked, and is dropped rather than asked again
-      entries.remove(entry.key, entry);
-      return;
+    synchronized (entry) {
+      if (entry.followers.isEmpty() && entry.resolution != null) {
+        // nobody follows it: it served the instances that asked, and is dropped rather than asked again
+        entry.dropped = true;
+        entries.remove(entry.key, entry);
+        return;
+      }
     }
     Instant now = clock.instant();
     String registry = entry.key.image().registry();
