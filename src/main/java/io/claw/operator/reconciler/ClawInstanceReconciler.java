@@ -143,12 +143,12 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
       tags.forget(ResourceID.fromResource(instance));
       observed = new Observation(instance, policy, null, PodState.NO_IMAGE, null).withPodSecurity(security);
     } else {
+      NamedSecrets namedSecrets = NamedSecrets.in(context.getClient(), namespace);
       PullSecrets secrets = config.checkPullSecrets()
-          ? pullSecretCheck.check(context.getClient(), instance.getMetadata().getNamespace(),
-              instance.getSpec().getImagePullSecrets())
+          ? pullSecretCheck.check(namedSecrets, namespace, instance.getSpec().getImagePullSecrets())
           : PullSecrets.NOT_CHECKED;
       TagResolution mode = tagSetup.mode(instance.getSpec(), parts);
-      Optional<ImagePin> pin = pin(instance, image, parts, mode, context, now);
+      Optional<ImagePin> pin = pin(instance, image, parts, mode, namedSecrets, context, now);
       TagReport tagReport = pin.map(ImagePin::report).orElseGet(() -> notResolved(image, parts, mode));
       String podImage = pin.isPresent() ? pin.get().image() : image;
       if (podImage == null) {
@@ -207,7 +207,7 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
    * ask): which digest it runs. Empty for one that runs its image as given.
    */
   private Optional<ImagePin> pin(ClawInstance instance, String image, ImageParts parts, TagResolution mode,
-      Context<ClawInstance> context, Instant now) {
+      NamedSecrets namedSecrets, Context<ClawInstance> context, Instant now) {
     ResourceID id = ResourceID.fromResource(instance);
     if (mode == TagResolution.NONE || parts.pinned() || tagSetup.neverResolves(parts.registry())) {
       tags.forget(id);
@@ -219,8 +219,7 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
     Optional<Resolution> answer = Optional.empty();
     if (!ImagePin.pinnedAlready(mode, image, live, resolved)) {
       Optional<RegistryCredentials> credentials = instance.getSpec().getImagePullSecrets().isEmpty() ? Optional.empty()
-          : TagResolutionSetup.credentials(context.getClient(), instance.getMetadata().getNamespace(),
-              instance.getSpec().getImagePullSecrets(), parts.registry());
+          : TagResolutionSetup.credentials(namedSecrets, instance.getSpec().getImagePullSecrets(), parts.registry());
       var key = new TagResolver.Key(parts, credentials.map(RegistryCredentials::fingerprint).orElse(null));
       answer = tags.lookup(key, credentials, id, true);
     }

@@ -12,12 +12,12 @@ import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.config.ClawOperatorConfig;
 import io.claw.operator.status.StatusCalculator.PullSecrets;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
- * Looks up the Secrets an instance names as pull secrets, one GET each: no informer, so the
- * operator never caches Secret data, and the cost stays with the instances that use them.
+ * Looks up the Secrets an instance names as pull secrets, one GET each (through {@link NamedSecrets},
+ * shared with tag resolution): no informer, so the operator never caches Secret data, and the cost
+ * stays with the instances that use them.
  */
 final class PullSecretCheck {
 
@@ -45,14 +45,14 @@ final class PullSecretCheck {
         .orElse(RECHECK_LATER);
   }
 
-  PullSecrets check(KubernetesClient client, String namespace, List<String> names) {
+  PullSecrets check(NamedSecrets secrets, String namespace, List<String> names) {
     if (names.isEmpty()) {
       return PullSecrets.NOT_CHECKED;
     }
     List<String> missing = new ArrayList<>();
     for (String name : names) {
       try {
-        if (client.secrets().inNamespace(namespace).withName(name).get() == null) {
+        if (secrets.get(name).isEmpty()) {
           missing.add(name);
         }
       } catch (KubernetesClientException e) {

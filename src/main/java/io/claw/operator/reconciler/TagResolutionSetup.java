@@ -39,7 +39,6 @@ import io.claw.operator.registry.RegistryCredentials;
 import io.claw.operator.registry.ResolutionSchedule;
 import io.claw.operator.registry.TagResolver;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 
@@ -138,19 +137,18 @@ final class TagResolutionSetup {
    * tries them. Read only for instances that resolve tags; the values stay in the resolver's entry
    * and are never logged.
    */
-  static Optional<RegistryCredentials> credentials(KubernetesClient client, String namespace, List<String> secrets,
-      String registry) {
+  static Optional<RegistryCredentials> credentials(NamedSecrets read, List<String> secrets, String registry) {
     for (String name : secrets) {
-      Secret secret;
+      Optional<Secret> secret;
       try {
-        secret = client.secrets().inNamespace(namespace).withName(name).get();
+        secret = read.get(name);
       } catch (KubernetesClientException e) {
         if (e.getCode() == 403) {
           return Optional.empty();
         }
         throw e;
       }
-      Map<String, String> data = secret == null ? null : secret.getData();
+      Map<String, String> data = secret.map(Secret::getData).orElse(null);
       Optional<RegistryCredentials> found = DockerConfigCredentials.forRegistry(registry, data);
       if (found.isPresent()) {
         return found;
