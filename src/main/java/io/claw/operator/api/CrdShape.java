@@ -16,7 +16,8 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
  * What the CRD generator cannot say from the Java types, applied by the build before the CRD is
  * written (quarkus.operator-sdk.crd.post-processor): the printer columns in the order
  * {@link ClawInstance} declares them (the generator sorts them by JSON path), and the conditions
- * as a list-map keyed by type, so that each type appears once and server-side apply merges by it.
+ * as an atomic list: the operator's status write replaces the list whole, on every Kubernetes
+ * version (see docs/development.md, "The status write").
  */
 public class CrdShape implements CRDPostProcessor {
 
@@ -37,7 +38,8 @@ public class CrdShape implements CRDPostProcessor {
 
     JSONSchemaProps conditions = version.getSchema().getOpenAPIV3Schema()
         .getProperties().get("status").getProperties().get("conditions");
-    conditions.setXKubernetesListType("map");
-    conditions.setXKubernetesListMapKeys(List.of("type"));
+    // 1.20 cannot build this CRD's apply schema (its int-or-string fields) and treats every list
+    // as atomic; later versions follow this declaration, so that all behave alike
+    conditions.setXKubernetesListType("atomic");
   }
 }

@@ -242,7 +242,7 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
       Optional<Duration> backOff, Instant now) {
     refusals.forget(uid(instance));
     ClawInstanceStatus status = StatusCalculator.compute(observed, now);
-    if (!status.equals(instance.getStatus())) {
+    if (StatusWrite.needed(instance.getStatus(), status)) {
       // Written here rather than by JOSDK after reconcile() returns (same server-side apply, same
       // recognition of its own event), so that Events and counters follow a status that was
       // written: if the write fails, the retry finds the change still to report, and it is
@@ -309,27 +309,13 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
   /**
    * Writes the status and tells whether the instance's spec changed after the one this status was
    * computed from. JOSDK caches the instance the write returns and drops events older than it, so
-   * the event of a spec edit that landed just before the write would bring no reconcile (a test
-   * with racing editors lost the last of 20 edits that way).
+   * the event of a spec edit that landed just before the write would bring no reconcile.
    */
   private static boolean writeStatus(ClawInstance instance, ClawInstanceStatus status, Context<ClawInstance> context) {
-    ClawInstance written = context.resourceOperations().serverSideApplyPrimaryStatus(statusOnly(instance, status));
+    ClawInstance written = StatusWrite.write(instance, status, context);
     Long judged = instance.getMetadata().getGeneration();
     Long now = written == null ? null : written.getMetadata().getGeneration();
     return judged != null && now != null && now > judged;
-  }
-
-  /**
-   * What a status write needs: which instance, and its status. No spec, and no resourceVersion
-   * that a concurrent write to the instance would turn into a conflict.
-   */
-  private static ClawInstance statusOnly(ClawInstance instance, ClawInstanceStatus status) {
-    ClawInstance patch = new ClawInstance();
-    patch.getMetadata().setName(instance.getMetadata().getName());
-    patch.getMetadata().setNamespace(instance.getMetadata().getNamespace());
-    patch.setSpec(null);
-    patch.setStatus(status);
-    return patch;
   }
 
   /** Events and metrics for a pull failure that starts or ends, and for a pull-policy notice, once per change. */
@@ -359,7 +345,7 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
     String message = "The API server refused Pod " + desired.getMetadata().getName() + ": " + refusal.answer()
         + refusal.hint().map(hint -> ". " + hint).orElse("");
     ClawInstanceStatus status = StatusCalculator.reconcileFailed(instance, message, now);
-    if (!status.equals(instance.getStatus())) {
+    if (StatusWrite.needed(instance.getStatus(), status)) {
       writeStatus(instance, status, context);
       LOG.warnf("ClawInstance %s/%s: %s (HTTP %d); trying again with a back-off of at most %d s",
           instance.getMetadata().getNamespace(), instance.getMetadata().getName(), message, refusal.code(),
@@ -379,10 +365,10 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
       Context<ClawInstance> context, Exception e) {
     ClawInstanceStatus status = StatusCalculator.reconcileFailed(instance, "Reconcile failed: " + rootMessage(e),
         clock.instant());
-    if (status.equals(instance.getStatus())) {
+    if (!StatusWrite.needed(instance.getStatus(), status)) {
       return ErrorStatusUpdateControl.noStatusUpdate();
     }
-    return ErrorStatusUpdateControl.patchStatus(statusOnly(instance, status));
+    return ErrorStatusUpdateControl.patchStatus(StatusWrite.statusOnly(instance, status));
   }
 
   private static String rootMessage(Throwable e) {

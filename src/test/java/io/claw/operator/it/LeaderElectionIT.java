@@ -20,11 +20,9 @@ import org.junit.jupiter.api.Test;
 
 import io.claw.operator.testing.OperatorProcess;
 import io.claw.operator.testing.TestCluster;
+import io.claw.operator.testing.TestWatch;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 
 /**
  * What a rolling `helm upgrade` does to the operator: the new operator starts while the old one
@@ -68,16 +66,9 @@ class LeaderElectionIT {
     Set<String> podUids = java.util.concurrent.ConcurrentHashMap.newKeySet();
     java.util.concurrent.atomic.AtomicLong firstReplacement = new java.util.concurrent.atomic.AtomicLong();
     try (OperatorProcess old = OperatorProcess.start("leader-old", chartEnv("Never"));
-        Watch pods = client.pods().inNamespace(ns).watch(new Watcher<Pod>() {
-          @Override
-          public void eventReceived(Action action, Pod pod) {
-            if (podUids.add(pod.getMetadata().getUid()) && podUids.size() == INSTANCES + 1) {
-              firstReplacement.set(System.nanoTime());
-            }
-          }
-
-          @Override
-          public void onClose(WatcherException cause) {
+        TestWatch<Pod> pods = TestWatch.start(client.pods().inNamespace(ns), (action, pod) -> {
+          if (podUids.add(pod.getMetadata().getUid()) && podUids.size() == INSTANCES + 1) {
+            firstReplacement.set(System.nanoTime());
           }
         })) {
       IntStream.range(0, INSTANCES).forEach(i -> client.resource(instance(ns, "follows-" + i, null, null)).create());

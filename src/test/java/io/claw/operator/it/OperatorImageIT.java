@@ -41,18 +41,16 @@ import io.claw.operator.api.PullPolicy;
 import io.claw.operator.api.PullPolicySource;
 import io.claw.operator.testing.Command;
 import io.claw.operator.testing.OperatorImage;
-import io.claw.operator.testing.RealNode;
 import io.claw.operator.testing.RealNode.Registry;
+import io.claw.operator.testing.RealNode;
 import io.claw.operator.testing.RealNodeSuite;
+import io.claw.operator.testing.TestWatch;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 
 /**
  * The user's journey with the operator's own image, on the real node: build the image with the
@@ -202,7 +200,7 @@ class OperatorImageIT {
     long[] oldOperatorTerminating = {0};
     // the new leader's first write: it deletes a follower's Pod made with the old default
     long[] firstFollowerDeleted = {0};
-    try (Watch apps = watchPods(ns, pod -> {
+    try (TestWatch<Pod> apps = watchPods(ns, pod -> {
       podUids.computeIfAbsent(pod.getMetadata().getName(), k -> ConcurrentHashMap.newKeySet()).add(pod.getMetadata().getUid());
       if ("Always".equals(pod.getSpec().getContainers().get(0).getImagePullPolicy())
           && pod.getMetadata().getName().startsWith("follows-")) {
@@ -214,7 +212,7 @@ class OperatorImageIT {
         firstFollowerDeleted[0] = System.nanoTime();
       }
     });
-        Watch operators = watchPods(RELEASE_NAMESPACE, pod -> {
+        TestWatch<Pod> operators = watchPods(RELEASE_NAMESPACE, pod -> {
           if (pod.getMetadata().getName().equals(oldOperator) && pod.getMetadata().getDeletionTimestamp() != null
               && oldOperatorTerminating[0] == 0) {
             oldOperatorTerminating[0] = System.nanoTime();
@@ -280,7 +278,7 @@ class OperatorImageIT {
     }
 
     Map<String, Set<String>> podUids = new ConcurrentHashMap<>();
-    try (Watch pods = watchPods(ns, pod -> podUids.computeIfAbsent(pod.getMetadata().getName(),
+    try (TestWatch<Pod> pods = watchPods(ns, pod -> podUids.computeIfAbsent(pod.getMetadata().getName(),
         k -> ConcurrentHashMap.newKeySet()).add(pod.getMetadata().getUid()))) {
       suite.slow().until(() -> podUids.size() == 8);
       upgradeWithRules("Always");
@@ -433,17 +431,8 @@ class OperatorImageIT {
     return result.output();
   }
 
-  private static Watch watchPods(String namespace, java.util.function.Consumer<Pod> onEvent) {
-    return client.pods().inNamespace(namespace).watch(new Watcher<>() {
-      @Override
-      public void eventReceived(Action action, Pod pod) {
-        onEvent.accept(pod);
-      }
-
-      @Override
-      public void onClose(WatcherException cause) {
-      }
-    });
+  private static TestWatch<Pod> watchPods(String namespace, java.util.function.Consumer<Pod> onEvent) {
+    return TestWatch.start(client.pods().inNamespace(namespace), (action, pod) -> onEvent.accept(pod));
   }
 
   private static ClawInstanceStatus awaitStatus(String name, Predicate<ClawInstanceStatus> condition) {

@@ -33,9 +33,10 @@ import io.claw.operator.api.PullPolicy;
 import io.claw.operator.api.Reasons;
 import io.claw.operator.pod.PodSecurity;
 import io.claw.operator.testing.PreviousRelease;
-import io.claw.operator.testing.RealNode;
 import io.claw.operator.testing.RealNode.Registry;
+import io.claw.operator.testing.RealNode;
 import io.claw.operator.testing.RealNodeSuite;
+import io.claw.operator.testing.TestWatch;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMapVolumeSource;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -43,9 +44,6 @@ import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 
 /**
  * Pods that production namespaces admit and run, on the real node: the restricted profile where
@@ -111,24 +109,17 @@ class ProductionPodsIT {
     }
     List<String> deletions = new CopyOnWriteArrayList<>();
     Map<String, List<String>> uidsByName = new ConcurrentHashMap<>();
-    try (Watch watch = client.pods().inNamespace(ns).watch(new Watcher<Pod>() {
-      @Override
-      public void eventReceived(Action action, Pod pod) {
-        uidsByName.computeIfAbsent(pod.getMetadata().getName(), n -> new CopyOnWriteArrayList<>());
-        List<String> uids = uidsByName.get(pod.getMetadata().getName());
-        if (!uids.contains(pod.getMetadata().getUid())) {
-          uids.add(pod.getMetadata().getUid());
-        }
-        if (pod.getMetadata().getDeletionTimestamp() != null && !deletions.contains(pod.getMetadata().getUid())) {
-          deletions.add(pod.getMetadata().getUid());
-          suite.report("upgrade: " + pod.getMetadata().getName() + " deleted with a grace period of "
-              + pod.getMetadata().getDeletionGracePeriodSeconds() + " s");
-          assertNotEquals(Long.valueOf(0), pod.getMetadata().getDeletionGracePeriodSeconds(), "graceful");
-        }
+    try (TestWatch<Pod> watch = TestWatch.start(client.pods().inNamespace(ns), (action, pod) -> {
+      uidsByName.computeIfAbsent(pod.getMetadata().getName(), n -> new CopyOnWriteArrayList<>());
+      List<String> uids = uidsByName.get(pod.getMetadata().getName());
+      if (!uids.contains(pod.getMetadata().getUid())) {
+        uids.add(pod.getMetadata().getUid());
       }
-
-      @Override
-      public void onClose(WatcherException cause) {
+      if (pod.getMetadata().getDeletionTimestamp() != null && !deletions.contains(pod.getMetadata().getUid())) {
+        deletions.add(pod.getMetadata().getUid());
+        suite.report("upgrade: " + pod.getMetadata().getName() + " deleted with a grace period of "
+            + pod.getMetadata().getDeletionGracePeriodSeconds() + " s");
+        assertNotEquals(Long.valueOf(0), pod.getMetadata().getDeletionGracePeriodSeconds(), "graceful");
       }
     })) {
       long started = System.nanoTime();

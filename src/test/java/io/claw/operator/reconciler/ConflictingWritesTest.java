@@ -30,10 +30,10 @@ import io.claw.operator.api.PullPolicy;
 import io.claw.operator.pod.Labels;
 import io.claw.operator.testing.ApiServerTest;
 import io.claw.operator.testing.KubeApiServerResource;
+import io.claw.operator.testing.TestWatch;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -95,6 +95,70 @@ class ConflictingWritesTest extends ApiServerTest {
     assertEquals(0, none.exitCode(), none.output());
     assertEquals(original.message(), awaitStatus(client, ns, "hand",
         s -> s.conditions() != null && s.conditions().size() == original.conditions().size()).message());
+  }
+
+  /**
+   * Another field manager (a policy engine, a controller, a user) adds a condition: the status is
+   * the operator's (an atomic list), so one write takes it away, on every Kubernetes version, and a
+   * reconcile with nothing changed then writes nothing.
+   */
+  @Test
+  void aConditionOfAnotherManagerCostsOneWriteAndThenNone() {
+    client.resource(instance(ns, "audited", "nginx:1.27", null)).create();
+    awaitPod(client, ns, "audited", p -> true);
+    ClawInstanceStatus settled = awaitStatus(client, ns, "audited", s -> s.podName() != null);
+    List<ClawInstance> writes = new CopyOnWriteArrayList<>();
+    try (var watch = TestWatch.start(client.resources(ClawInstance.class).inNamespace(ns)
+        .withField("metadata.name", "audited"), (action, ci) -> {
+          if (action == Watcher.Action.MODIFIED) {
+            writes.add(ci);
+          }
+        })) {
+      var added = KubeApiServerResource.cluster().kubectl(null, "patch", "claw", "audited", "-n", ns,
+          "--subresource=status", "--field-manager=auditor", "--type=json", "-p",
+          "[{\"op\":\"add\",\"path\":\"/status/conditions/-\",\"value\":"
+              + "{\"type\":\"Audited\",\"status\":\"True\",\"reason\":\"PolicyChecked\"}}]");
+      assertEquals(0, added.exitCode(), added.output());
+      await().until(() -> writes.size() == 2);
+      assertEquals(settled, writes.get(1).getStatus(), "the operator's one write puts its status back");
+
+      // a Pod event brings a reconcile that finds nothing to change
+      client.pods().inNamespace(ns).withName("audited").edit(p -> new PodBuilder(p).editMetadata()
+          .addToAnnotations("example.com/touched", "1").endMetadata().build());
+      await().during(java.time.Duration.ofSeconds(3)).atMost(java.time.Duration.ofSeconds(5))
+          .until(() -> writes.size() == 2);
+    }
+  }
+
+  /**
+   * A field of the operator's that someone else set while the operator's status has none is one
+   * that server-side apply leaves in place (it removes only what the applier owned): the operator
+   * removes it, and then writes nothing more.
+   */
+  @Test
+  void aFieldSetByHandThatTheStatusDoesNotHaveIsRemoved() {
+    client.resource(instance(ns, "leftover", "nginx:1.27", null)).create();
+    awaitPod(client, ns, "leftover", p -> true);
+    ClawInstanceStatus settled = awaitStatus(client, ns, "leftover", s -> s.podName() != null);
+
+    var set = patchStatus("leftover", "{\"status\":{\"pullFailureReason\":\"ErrImagePull\",\"imageID\":\"x\","
+        + "\"podSecurity\":{\"profile\":\"baseline\",\"reason\":\"by hand\"},\"pullFailure\":{\"cause\":\"Unauthorized\"}}}");
+    assertEquals(0, set.exitCode(), set.output());
+    ClawInstanceStatus putBack = awaitStatus(client, ns, "leftover", s -> s.pullFailureReason() == null
+        && s.imageID() == null && s.pullFailure() == null && !s.podSecurity().reason().equals("by hand"));
+    assertEquals(settled, putBack);
+    List<String> writes = new CopyOnWriteArrayList<>();
+    try (var watch = TestWatch.start(client.resources(ClawInstance.class).inNamespace(ns)
+        .withField("metadata.name", "leftover"), (action, ci) -> {
+          if (action == Watcher.Action.MODIFIED) {
+            writes.add(ci.getMetadata().getResourceVersion());
+          }
+        })) {
+      client.pods().inNamespace(ns).withName("leftover").edit(p -> new PodBuilder(p).editMetadata()
+          .addToAnnotations("example.com/touched", "1").endMetadata().build());
+      await().during(java.time.Duration.ofSeconds(3)).atMost(java.time.Duration.ofSeconds(5))
+          .until(writes::isEmpty);
+    }
   }
 
   @Test
@@ -163,18 +227,11 @@ class ConflictingWritesTest extends ApiServerTest {
 
     List<String> errorStatuses = new CopyOnWriteArrayList<>();
     ExecutorService writers = Executors.newFixedThreadPool(3);
-    try (var watch = client.resources(ClawInstance.class).inNamespace(ns).withName("app").watch(
-        new Watcher<>() {
-          @Override
-          public void eventReceived(Action action, ClawInstance ci) {
-            if (ci.getStatus() != null && ci.getStatus().condition(ClawCondition.READY)
-                .filter(c -> "ReconcileError".equals(c.reason())).isPresent()) {
-              errorStatuses.add(ci.getStatus().message());
-            }
-          }
-
-          @Override
-          public void onClose(WatcherException cause) {
+    try (var watch = TestWatch.start(client.resources(ClawInstance.class).inNamespace(ns).withField("metadata.name", "app"),
+        (action, ci) -> {
+          if (ci.getStatus() != null && ci.getStatus().condition(ClawCondition.READY)
+              .filter(c -> "ReconcileError".equals(c.reason())).isPresent()) {
+            errorStatuses.add(ci.getStatus().message());
           }
         })) {
       Future<?> kubelet = writers.submit(() -> {

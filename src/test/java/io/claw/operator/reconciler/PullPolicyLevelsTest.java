@@ -24,11 +24,9 @@ import io.claw.operator.api.PullPolicySource;
 import io.claw.operator.api.Reasons;
 import io.claw.operator.testing.ApiServerTest;
 import io.claw.operator.testing.KubeApiServerResource;
+import io.claw.operator.testing.TestWatch;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -173,20 +171,12 @@ class PullPolicyLevelsTest extends ApiServerTest {
   /** Counts the Pods created per instance, from a watch. */
   private static final class PodCreations implements AutoCloseable {
     private final Map<String, Set<String>> uids = new ConcurrentHashMap<>();
-    private final Watch watch;
+    private final TestWatch<Pod> watch;
 
     private PodCreations(io.fabric8.kubernetes.client.KubernetesClient client, String ns) {
-      watch = client.pods().inNamespace(ns).watch(new Watcher<>() {
-        @Override
-        public void eventReceived(Action action, Pod pod) {
+      watch = TestWatch.start(client.pods().inNamespace(ns), (action, pod) ->
           uids.computeIfAbsent(pod.getMetadata().getName(), n -> ConcurrentHashMap.newKeySet())
-              .add(pod.getMetadata().getUid());
-        }
-
-        @Override
-        public void onClose(WatcherException cause) {
-        }
-      });
+              .add(pod.getMetadata().getUid()));
     }
 
     static PodCreations watch(io.fabric8.kubernetes.client.KubernetesClient client, String ns) {
@@ -194,6 +184,7 @@ class PullPolicyLevelsTest extends ApiServerTest {
     }
 
     Map<String, Integer> counts() {
+      watch.check();
       return uids.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().size()));
     }
 

@@ -5,10 +5,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
-import io.fabric8.kubernetes.client.dsl.Watchable;
+import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
 
 /**
  * The objects a watch has shown matching a condition, and when each was first seen so. Waiting
@@ -19,30 +18,25 @@ public final class Seen<T extends HasMetadata> implements AutoCloseable {
 
   /** name -> System.nanoTime() when the watch first showed it matching */
   private final Map<String, Long> firstSeen = new ConcurrentHashMap<>();
-  private final Watch watch;
+  private final TestWatch<T> watch;
 
-  private Seen(Watchable<T> source, Predicate<T> condition) {
-    this.watch = source.watch(new Watcher<>() {
-      @Override
-      public void eventReceived(Action action, T resource) {
-        long now = System.nanoTime();
-        if (action != Action.DELETED && condition.test(resource)) {
-          firstSeen.putIfAbsent(resource.getMetadata().getName(), now);
-        }
-      }
-
-      @Override
-      public void onClose(WatcherException cause) {
+  private Seen(FilterWatchListDeletable<T, ? extends KubernetesResourceList<T>, ?> source, Predicate<T> condition) {
+    this.watch = TestWatch.start(source, (action, resource) -> {
+      long now = System.nanoTime();
+      if (action != Watcher.Action.DELETED && condition.test(resource)) {
+        firstSeen.putIfAbsent(resource.getMetadata().getName(), now);
       }
     });
   }
 
   /** Start it before the objects are written, in a namespace that starts out empty. */
-  public static <T extends HasMetadata> Seen<T> watch(Watchable<T> source, Predicate<T> condition) {
+  public static <T extends HasMetadata> Seen<T> watch(
+      FilterWatchListDeletable<T, ? extends KubernetesResourceList<T>, ?> source, Predicate<T> condition) {
     return new Seen<>(source, condition);
   }
 
   public int count() {
+    watch.check();
     return firstSeen.size();
   }
 
