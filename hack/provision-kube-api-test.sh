@@ -51,17 +51,23 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# deb-src entries for the Debian archive this machine already uses: a copy of each of its deb822
+# stanzas signed with the Debian archive key, as deb-src (no archive is named here: the machine's
+# own apt configuration says where Debian comes from).
 enable_deb_src() {
   local list=/etc/apt/sources.list.d/claw-operator-deb-src.sources
   [[ -f $list ]] && return 0
-  log "enabling deb-src for bookworm main (for the kubernetes source package)"
-  as_root tee "$list" >/dev/null <<SRC
-Types: deb-src
-URIs: http://deb.debian.org/debian
-Suites: bookworm bookworm-updates
-Components: main
-Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-SRC
+  local stanzas
+  stanzas=$(awk -v RS= -v ORS='\n\n' '
+    /(^|\n)Types:[^\n]*deb/ && /debian-archive-keyring/ {
+      sub(/(^|\n)Types:[^\n]*/, "\nTypes: deb-src"); sub(/^\n/, ""); print
+    }' /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
+  if [[ -z $stanzas ]]; then
+    log "no deb822 source of the Debian archive under /etc/apt/sources.list.d; add a deb-src entry for the kubernetes source package"
+    return 1
+  fi
+  log "enabling deb-src for the Debian archive this machine uses (for the kubernetes source package)"
+  printf '%s\n' "$stanzas" | as_root tee "$list" >/dev/null
   as_root apt-get update -qq
 }
 
