@@ -3,6 +3,7 @@ package io.claw.operator.pod;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -10,14 +11,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
-import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.AppVolume;
+import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceSpec;
 import io.claw.operator.api.PodSecurityProfile;
 import io.claw.operator.api.PullPolicy;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -41,6 +44,18 @@ public final class ClawPod {
   }
 
   /** The Pod has the instance's name, so there is never more than one per instance. */
+  /** The app's container in a Pod, found by its name (a webhook may add containers before it). */
+  public static Optional<Container> appContainer(Pod pod) {
+    return pod.getSpec() == null || pod.getSpec().getContainers() == null ? Optional.empty()
+        : pod.getSpec().getContainers().stream().filter(c -> CONTAINER_NAME.equals(c.getName())).findFirst();
+  }
+
+  /** The kubelet's status of the app's container, found by its name. */
+  public static Optional<ContainerStatus> appContainerStatus(Pod pod) {
+    return pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null ? Optional.empty()
+        : pod.getStatus().getContainerStatuses().stream().filter(c -> CONTAINER_NAME.equals(c.getName())).findFirst();
+  }
+
   public static String podName(ClawInstance instance) {
     return instance.getMetadata().getName();
   }

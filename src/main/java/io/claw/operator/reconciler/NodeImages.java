@@ -11,9 +11,9 @@ import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
 
+import io.claw.operator.api.ImageParts;
 import io.claw.operator.config.ClawOperatorConfig;
-import io.claw.operator.status.PullFailure;
-import io.claw.operator.status.PullFailure.NodeFacts;
+import io.claw.operator.status.NodeFacts;
 import io.fabric8.kubernetes.api.model.ContainerImage;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -31,40 +31,62 @@ final class NodeImages {
   /** The kubelet lists at most this many images by default (nodeStatusMaxImages), the largest first. */
   static final int KUBELET_MAX_IMAGES = 50;
 
-  /** What is kept of a node: the names of its images and its platform. */
-  private record Seen(Set<String> names, int images, String platform, Instant readAt) {
+  /**
+   * What is kept of a node: the names of its images and its platform; both unknown when it could
+   * not be read.
+   */
+  record Seen(String node, Set<String> names, int images, String platform, Instant readAt) {
+
+    static Seen unknown(String node) {
+      return new Seen(node, null, 0, null, null);
+    }
+
+    /**
+     * Whether the node holds the image: true or false by its list; unknown when it was not read or
+     * when the list may be cut short.
+     */
+    NodeFacts factsFor(String image) {
+      if (names == null) {
+        return new NodeFacts(node, null, null);
+      }
+      if (names.contains(image) || names.contains(ImageParts.of(image).canonical())) {
+        return new NodeFacts(node, true, platform);
+      }
+      return new NodeFacts(node, images >= KUBELET_MAX_IMAGES ? null : false, platform);
+    }
   }
 
   private final Map<String, Seen> byNode = new ConcurrentHashMap<>();
   private final AtomicBoolean forbiddenLogged = new AtomicBoolean();
 
-  NodeFacts facts(KubernetesClient client, String nodeName, String image, Instant now) {
+  /** The node as last read, read again when older than {@link #FRESH}. */
+  Seen read(KubernetesClient client, String nodeName, Instant now) {
     Seen seen = byNode.get(nodeName);
     if (seen == null || Duration.between(seen.readAt(), now).compareTo(FRESH) > 0) {
       try {
-        seen = read(client, nodeName, now);
+        seen = get(client, nodeName, now);
       } catch (KubernetesClientException e) {
         // a fact for the hint, not worth failing the reconcile over: the status says Unknown
         if (e.getCode() != 403) {
           LOG.debugf("Cannot read node %s: %s", nodeName, e.getMessage());
-          return new NodeFacts(nodeName, null, null);
+          return Seen.unknown(nodeName);
         }
         if (forbiddenLogged.compareAndSet(false, true)) {
           LOG.warnf("Cannot tell whether nodes hold the images that fail to pull: no permission to get Nodes. "
               + "Grant it, or set %s=false", ClawOperatorConfig.READ_NODE_IMAGES);
         }
-        return new NodeFacts(nodeName, null, null);
+        return Seen.unknown(nodeName);
       }
       if (seen == null) {
-        return new NodeFacts(nodeName, null, null);
+        return Seen.unknown(nodeName);
       }
       byNode.put(nodeName, seen);
       byNode.values().removeIf(s -> Duration.between(s.readAt(), now).compareTo(FRESH.multipliedBy(10)) > 0);
     }
-    return new NodeFacts(nodeName, holds(seen, image), seen.platform());
+    return seen;
   }
 
-  private static Seen read(KubernetesClient client, String nodeName, Instant now) {
+  private static Seen get(KubernetesClient client, String nodeName, Instant now) {
     Node node = client.nodes().withName(nodeName).get();
     if (node == null || node.getStatus() == null) {
       return null;
@@ -75,24 +97,6 @@ final class NodeImages {
     var info = node.getStatus().getNodeInfo();
     String platform = info == null || info.getOperatingSystem() == null ? null
         : info.getOperatingSystem() + "/" + info.getArchitecture();
-    return new Seen(names, images.size(), platform, now);
-  }
-
-  /** True or false by the node's list; unknown when it is not there and the list may have been cut short. */
-  private static Boolean holds(Seen seen, String image) {
-    if (seen.names().contains(image) || seen.names().contains(normalized(image))) {
-      return true;
-    }
-    return seen.images() >= KUBELET_MAX_IMAGES ? null : false;
-  }
-
-  /** The name as containerd reports it: docker.io/library/nginx:latest for nginx. */
-  static String normalized(String image) {
-    String name = image;
-    if ("docker.io".equals(PullFailure.registry(image)) && !image.startsWith("docker.io/")) {
-      name = "docker.io/" + (image.contains("/") ? image : "library/" + image);
-    }
-    String lastPart = name.substring(name.lastIndexOf('/') + 1);
-    return lastPart.contains(":") || lastPart.contains("@") ? name : name + ":latest";
+    return new Seen(nodeName, names, images.size(), platform, now);
   }
 }

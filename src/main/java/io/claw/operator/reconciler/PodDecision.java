@@ -10,15 +10,28 @@ import io.claw.operator.pod.ClawPod;
 import io.claw.operator.pod.Labels;
 import io.claw.operator.status.PodEnding;
 import io.claw.operator.status.PullFailure;
+import io.claw.operator.status.Rejection;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 
 /**
  * What to do about the instance's Pod, decided from what was observed alone: no I/O, so that
- * every path has a unit test. {@link ClawInstanceReconciler} carries the decision out.
+ * every path has a unit test. {@link OwnedPod} carries the decision out.
  */
 sealed interface PodDecision {
+
+  /** Neither spec.image nor the operator's default image is set: no Pod can be built, none is touched. */
+  record NoImage() implements PodDecision {
+  }
+
+  /** The tag is to be resolved and no digest is known yet: a live Pod stays as it is, none is created. */
+  record AwaitDigest(Optional<Pod> live) implements PodDecision {
+  }
+
+  /** The spec cannot be built into a Pod (or not one its namespace admits): a live Pod stays as it is. */
+  record Rejected(Rejection why, Optional<Pod> live) implements PodDecision {
+  }
 
   /** No Pod of the instance's name in the cache: create the desired one. */
   record Create() implements PodDecision {

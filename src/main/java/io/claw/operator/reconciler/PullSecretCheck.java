@@ -11,7 +11,7 @@ import org.jboss.logging.Logger;
 import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.config.ClawOperatorConfig;
-import io.claw.operator.status.StatusCalculator.PullSecrets;
+import io.claw.operator.status.PullSecrets;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**

@@ -41,6 +41,11 @@ record Refusal(boolean namespaceGone, int code, String answer) {
     };
   }
 
+  /** What the status, the Event and the log say: the answer, and what to change where the answer names a rule. */
+  String message(String podName) {
+    return "The API server refused Pod " + podName + ": " + answer + hint().map(hint -> ". " + hint).orElse("");
+  }
+
   /** What to change, for the refusals whose answer names a rule; empty when the answer is all there is to say. */
   Optional<String> hint() {
     if (answer.contains("exceeded quota")) {

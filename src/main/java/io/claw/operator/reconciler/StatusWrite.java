@@ -42,7 +42,10 @@ final class StatusWrite {
    */
   static ClawInstance write(ClawInstance instance, ClawInstanceStatus status, Context<ClawInstance> context) {
     ClawInstance written = context.resourceOperations().serverSideApplyPrimaryStatus(statusOnly(instance, status));
-    List<Map<String, Object>> leftovers = leftovers(written == null ? null : written.getStatus(), status);
+    if (written == null || status.equals(written.getStatus())) {
+      return written; // the usual case: what was applied is all there is
+    }
+    List<Map<String, Object>> leftovers = leftovers(written.getStatus(), status);
     if (leftovers.isEmpty()) {
       return written;
     }

@@ -51,6 +51,8 @@ final class TagResolutionSetup {
 
   private static final Logger LOG = Logger.getLogger(TagResolutionSetup.class);
   static final double JITTER = 0.1;
+  /** Threads that ask registries: a HEAD is short, and a slow registry must not hold up the others. */
+  private static final int RESOLVER_THREADS = 2;
 
   private final ClawOperatorConfig.TagResolutionSettings settings;
   private final PullPolicyRules rules;
@@ -80,7 +82,7 @@ final class TagResolutionSetup {
     settings.caBundle().ifPresent(TagResolutionSetup::trustBundle);
     return new TagResolver<>(new OrasManifestProbe(settings.timeout(), settings.insecureRegistries().orElse(Set.of()),
         endpoints, clock), new ResolutionSchedule(settings.interval(), settings.maxBackOff(), JITTER),
-        new RegistryBudget(settings.registryBudget(), settings.interval()), clock, 2);
+        new RegistryBudget(settings.registryBudget(), settings.interval()), clock, RESOLVER_THREADS);
   }
 
   /** name=URL entries, each checked: a name, and an http or https URL with a host. */

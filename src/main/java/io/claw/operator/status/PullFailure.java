@@ -9,10 +9,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.claw.operator.api.EffectivePullPolicy;
+import io.claw.operator.api.ImageParts;
 import io.claw.operator.api.PullFailureCause;
 import io.claw.operator.api.PullFailureReport;
 import io.claw.operator.api.PullPolicy;
-import io.claw.operator.status.StatusCalculator.PullSecrets;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -117,16 +117,6 @@ public record PullFailure(String container, String reason, String message) {
   }
 
   /**
-   * What the node the Pod is bound to says about the image.
-   *
-   * @param holdsImage whether its status.images lists the image; null when unknown
-   * @param platform its os/architecture, e.g. linux/amd64; null when unknown
-   */
-  public record NodeFacts(String node, Boolean holdsImage, String platform) {
-    public static final NodeFacts UNKNOWN = new NodeFacts(null, null, null);
-  }
-
-  /**
    * The cause of a failure the kubelet reports with {@code reason} and {@code message}; empty when
    * the message says only that the kubelet is backing off (an older kubelet's ImagePullBackOff),
    * so that the cause found with the error before it stays.
@@ -187,19 +177,6 @@ public record PullFailure(String container, String reason, String message) {
     return needles.stream().anyMatch(text::contains);
   }
 
-  /** The registry host[:port] of an image reference; docker.io for a name without one, as runtimes read it. */
-  public static String registry(String image) {
-    if (image == null) {
-      return null;
-    }
-    int slash = image.indexOf('/');
-    if (slash < 0) {
-      return "docker.io";
-    }
-    String first = image.substring(0, slash);
-    return first.contains(".") || first.contains(":") || first.equals("localhost") ? first : "docker.io";
-  }
-
   /** Everything the hint is built from. */
   public record Facts(String image, EffectivePullPolicy policy, List<String> secretNames, PullSecrets secrets,
       NodeFacts node) {
@@ -208,12 +185,12 @@ public record PullFailure(String container, String reason, String message) {
   public static PullFailureReport report(PullFailureCause cause, Facts facts) {
     NodeFacts node = facts.node() == null ? NodeFacts.UNKNOWN : facts.node();
     String onNode = node.holdsImage() == null ? "Unknown" : node.holdsImage() ? "True" : "False";
-    return new PullFailureReport(cause, registry(facts.image()), hint(cause, facts, node), node.node(), onNode);
+    return new PullFailureReport(cause, ImageParts.registryOf(facts.image()), hint(cause, facts, node), node.node(), onNode);
   }
 
   static String hint(PullFailureCause cause, Facts facts, NodeFacts node) {
     String image = facts.image();
-    String registry = registry(image);
+    String registry = ImageParts.registryOf(image);
     PullPolicy policy = facts.policy().policy();
     String policyFrom = "pullPolicy " + policy + " (from " + facts.policy().source() + ")";
     String nodeName = node.node() == null ? "the node" : "node " + node.node();
@@ -267,7 +244,7 @@ public record PullFailure(String container, String reason, String message) {
   }
 
   private static String repositoryAndTag(String image) {
-    String registry = registry(image);
+    String registry = ImageParts.registryOf(image);
     return image.startsWith(registry + "/") ? image.substring(registry.length() + 1) : image;
   }
 }

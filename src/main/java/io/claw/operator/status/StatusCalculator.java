@@ -21,7 +21,6 @@ import io.claw.operator.api.Reasons;
 import io.claw.operator.api.ResolvedImage;
 import io.claw.operator.config.ClawOperatorConfig;
 import io.claw.operator.pod.ClawPod;
-import io.claw.operator.status.PullFailure.NodeFacts;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -185,7 +184,7 @@ public final class StatusCalculator {
 
   private static Assessment assessPod(Observation observed, ClawInstanceStatus previous, String podName) {
     Pod pod = observed.pod();
-    Optional<ContainerStatus> app = appContainer(pod);
+    Optional<ContainerStatus> app = ClawPod.appContainerStatus(pod);
     String imageID = app.map(ContainerStatus::getImageID).filter(id -> !id.isEmpty()).orElse(null);
 
     Optional<PullFailure> failure = PullFailure.of(pod)
@@ -329,15 +328,6 @@ public final class StatusCalculator {
         .map(c -> new PullFailure(ClawPod.CONTAINER_NAME, c.reason(), c.message()));
   }
 
-  private static Optional<ContainerStatus> appContainer(Pod pod) {
-    if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
-      return Optional.empty();
-    }
-    return pod.getStatus().getContainerStatuses().stream()
-        .filter(cs -> ClawPod.CONTAINER_NAME.equals(cs.getName()))
-        .findFirst();
-  }
-
   private static Optional<PodCondition> podCondition(Pod pod, String type) {
     if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
       return Optional.empty();
@@ -347,103 +337,6 @@ public final class StatusCalculator {
 
   private static String firstNonBlank(String value, String fallback) {
     return value == null || value.isBlank() ? fallback : value;
-  }
-
-  /**
-   * Everything the status is computed from.
-   *
-   * @param image the image the Pod should run; null in state NO_IMAGE
-   * @param pod the live Pod in states PRESENT and REPLACING; null otherwise
-   */
-  public record Observation(ClawInstance instance, EffectivePullPolicy pullPolicy, String image,
-      PodState podState, Pod pod, PullSecrets pullSecrets, NodeFacts node, PodSecurityReport podSecurity,
-      Rejection rejection, TagReport tag) {
-
-    public Observation(ClawInstance instance, EffectivePullPolicy pullPolicy, String image, PodState podState, Pod pod) {
-      this(instance, pullPolicy, image, podState, pod, PullSecrets.NOT_CHECKED, NodeFacts.UNKNOWN, null, null, null);
-    }
-
-    public Observation withPullSecrets(PullSecrets checked) {
-      return new Observation(instance, pullPolicy, image, podState, pod, checked, node, podSecurity, rejection, tag);
-    }
-
-    public Observation withNode(NodeFacts facts) {
-      return new Observation(instance, pullPolicy, image, podState, pod, pullSecrets, facts, podSecurity, rejection, tag);
-    }
-
-    public Observation withPodSecurity(PodSecurityReport report) {
-      return new Observation(instance, pullPolicy, image, podState, pod, pullSecrets, node, report, rejection, tag);
-    }
-
-    /** For an instance that resolves tags: what the registry said, and whether the Pod runs it. */
-    public Observation withTag(TagReport report) {
-      return new Observation(instance, pullPolicy, image, podState, pod, pullSecrets, node, podSecurity, rejection, report);
-    }
-
-    /** The spec cannot be built into a Pod: say why, and leave the live Pod, if any, as it is. */
-    public Observation rejected(Rejection why, Pod live) {
-      return new Observation(instance, pullPolicy, image, PodState.REJECTED, live, pullSecrets, node, podSecurity, why, tag);
-    }
-  }
-
-  /**
-   * For an instance that resolves tags: the status's resolvedImage (null while none is known) and
-   * its ImageUpToDate condition.
-   */
-  public record TagReport(ResolvedImage resolved, ClawCondition condition) {
-  }
-
-  /**
-   * Why no Pod is built from the spec.
-   *
-   * @param reason the Ready condition's reason (InvalidSpec, PodSecurityViolation)
-   */
-  public record Rejection(String reason, String message) {
-  }
-
-  /** What the reconciler found, or did, about the instance's Pod in this pass. */
-  public enum PodState {
-    /** The Pod is there and built from the current inputs. */
-    PRESENT,
-    /** The Pod is being deleted so that one with new immutable fields can take its place. */
-    REPLACING,
-    /** The Pod ended, as the ones before it did; it is replaced once the back-off has passed. */
-    ENDED_BACKING_OFF,
-    /** A Pod with the instance's name exists but belongs to someone else. */
-    NAME_CONFLICT,
-    /** Neither spec.image nor the operator's default image is set, so no Pod can be built. */
-    NO_IMAGE,
-    /** The spec cannot be built into a Pod (Observation.rejection says why); a live Pod stays as it was. */
-    REJECTED,
-    /** The image's tag is to be resolved and no digest is known yet: no Pod until there is one. */
-    AWAITING_DIGEST
-  }
-
-  /**
-   * What the operator found out about the Secrets an instance names in spec.imagePullSecrets. The
-   * API server accepts a Pod whose pull secret does not exist; the kubelet then pulls without
-   * credentials and a private registry refuses, so a missing Secret is worth saying by name.
-   *
-   * @param missing the named Secrets that do not exist, in spec order
-   */
-  public record PullSecrets(Result result, List<String> missing) {
-
-    public enum Result {
-      /** The instance names no pull secret, or the check is switched off. */
-      NOT_CHECKED,
-      FOUND,
-      MISSING,
-      /** The operator may not read Secrets here, so it cannot tell. */
-      FORBIDDEN
-    }
-
-    public static final PullSecrets NOT_CHECKED = new PullSecrets(Result.NOT_CHECKED, List.of());
-    public static final PullSecrets FOUND = new PullSecrets(Result.FOUND, List.of());
-    public static final PullSecrets FORBIDDEN = new PullSecrets(Result.FORBIDDEN, List.of());
-
-    public static PullSecrets missing(List<String> names) {
-      return names.isEmpty() ? FOUND : new PullSecrets(Result.MISSING, List.copyOf(names));
-    }
   }
 
   /** The verdict on an instance before it is written up as status and conditions. */

@@ -7,22 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-import io.claw.operator.api.PodSecurityProfile;
-import io.claw.operator.testing.PreviousRelease;
 import io.claw.operator.api.ClawInstance;
+import io.claw.operator.api.PodSecurityProfile;
 import io.claw.operator.api.PullPolicy;
+import io.claw.operator.testing.PreviousRelease;
+import io.claw.operator.testing.TestInstance;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 
 class ClawPodTest {
 
   private static ClawInstance instance(String name) {
-    ClawInstance instance = new ClawInstance();
-    instance.getMetadata().setName(name);
-    instance.getMetadata().setNamespace("ns");
-    instance.getMetadata().setUid("uid-1");
-    instance.getSpec().setImage("nginx:1.27");
-    return instance;
+    return TestInstance.named(name).in("ns").uid("uid-1").image("nginx:1.27").build();
   }
 
   @Test

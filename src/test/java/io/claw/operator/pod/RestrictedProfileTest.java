@@ -19,6 +19,7 @@ import io.claw.operator.api.AppVolume;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.PodSecurityProfile;
 import io.claw.operator.api.PullPolicy;
+import io.claw.operator.testing.TestInstance;
 import io.fabric8.kubernetes.api.model.AppArmorProfile;
 import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.ConfigMapVolumeSource;
@@ -180,11 +181,7 @@ class RestrictedProfileTest {
   }
 
   private static ClawInstance instance() {
-    ClawInstance instance = new ClawInstance();
-    instance.getMetadata().setName("web");
-    instance.getMetadata().setNamespace("shop");
-    instance.getMetadata().setUid("uid-1");
-    return instance;
+    return TestInstance.named("web").in("shop").uid("uid-1").build();
   }
 
   private static PodSecurityContext podContext(Consumer<PodSecurityContext> edit) {

@@ -12,19 +12,20 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.claw.operator.api.PodSecurityProfile;
 import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.api.EffectivePullPolicy;
+import io.claw.operator.api.PodSecurityProfile;
 import io.claw.operator.api.PullPolicy;
 import io.claw.operator.api.PullPolicySource;
 import io.claw.operator.cache.PodsAsRead;
 import io.claw.operator.pod.ClawPod;
 import io.claw.operator.pod.Labels;
+import io.claw.operator.status.Observation;
+import io.claw.operator.status.PodState;
 import io.claw.operator.status.StatusCalculator;
-import io.claw.operator.status.StatusCalculator.Observation;
-import io.claw.operator.status.StatusCalculator.PodState;
+import io.claw.operator.testing.TestInstance;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -42,14 +43,8 @@ class CachedPodEquivalenceTest {
   private static final EffectivePullPolicy POLICY = new EffectivePullPolicy(PullPolicy.ALWAYS, PullPolicySource.SPEC);
 
   private static ClawInstance instance(ClawInstanceStatus status) {
-    ClawInstance instance = new ClawInstance();
-    instance.getMetadata().setName("web");
-    instance.getMetadata().setNamespace("ns");
-    instance.getMetadata().setUid("uid-1");
-    instance.getMetadata().setGeneration(3L);
-    instance.getSpec().setImage("registry.local/app:1");
-    instance.setStatus(status);
-    return instance;
+    return TestInstance.named("web").in("ns").uid("uid-1").generation(3).image("registry.local/app:1").status(status)
+        .build();
   }
 
   private static final Pod DESIRED = ClawPod.desired(instance(null), "registry.local/app:1", PullPolicy.ALWAYS, PodSecurityProfile.BASELINE);

@@ -13,7 +13,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import io.claw.operator.registry.RegistryCredentials;
-import io.claw.operator.status.StatusCalculator.PullSecrets;
+import io.claw.operator.status.PullSecrets;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;

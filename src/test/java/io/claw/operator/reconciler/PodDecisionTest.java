@@ -15,11 +15,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.claw.operator.api.PodSecurityProfile;
 import io.claw.operator.api.ClawInstance;
+import io.claw.operator.api.PodSecurityProfile;
 import io.claw.operator.api.PullPolicy;
 import io.claw.operator.pod.ClawPod;
 import io.claw.operator.pod.Labels;
+import io.claw.operator.testing.TestInstance;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 
@@ -34,12 +35,7 @@ class PodDecisionTest {
   private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
 
   private static ClawInstance instance() {
-    ClawInstance instance = new ClawInstance();
-    instance.getMetadata().setName("web");
-    instance.getMetadata().setNamespace("ns");
-    instance.getMetadata().setUid("uid-1");
-    instance.getSpec().setImage("nginx:1.27");
-    return instance;
+    return TestInstance.named("web").in("ns").uid("uid-1").image("nginx:1.27").build();
   }
 
   private static final Pod DESIRED = ClawPod.desired(instance(), "nginx:1.27", PullPolicy.IF_NOT_PRESENT, PodSecurityProfile.BASELINE);

@@ -18,8 +18,6 @@ import io.claw.operator.api.PullFailureReport;
 import io.claw.operator.api.PullPolicy;
 import io.claw.operator.api.PullPolicySource;
 import io.claw.operator.status.PullFailure.Facts;
-import io.claw.operator.status.PullFailure.NodeFacts;
-import io.claw.operator.status.StatusCalculator.PullSecrets;
 
 /**
  * The cause of a pull failure, for the words each kubelet and runtime uses. Strings marked "node"
@@ -154,15 +152,6 @@ class PullFailureDiagnosisTest {
   @Test
   void aBareBackOffHasNoCauseOfItsOwn() {
     assertEquals(Optional.empty(), PullFailure.cause("ImagePullBackOff", "Back-off pulling image \"registry.local/app:1\""));
-  }
-
-  @Test
-  void registryOfAnImage() {
-    assertEquals("docker.io", PullFailure.registry("nginx:1.27"));
-    assertEquals("docker.io", PullFailure.registry("library/nginx"));
-    assertEquals("registry.local", PullFailure.registry("registry.local/app:1"));
-    assertEquals("127.0.0.1:5000", PullFailure.registry("127.0.0.1:5000/app@sha256:1"));
-    assertEquals("localhost", PullFailure.registry("localhost/app"));
   }
 
   private static final EffectivePullPolicy ALWAYS = new EffectivePullPolicy(PullPolicy.ALWAYS, PullPolicySource.SPEC);

@@ -9,20 +9,18 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.claw.operator.api.PodSecurityProfile;
 import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.api.EffectivePullPolicy;
 import io.claw.operator.api.Phase;
+import io.claw.operator.api.PodSecurityProfile;
 import io.claw.operator.api.PullFailureCause;
 import io.claw.operator.api.PullPolicy;
 import io.claw.operator.api.PullPolicySource;
 import io.claw.operator.api.Reasons;
 import io.claw.operator.pod.ClawPod;
-import io.claw.operator.status.StatusCalculator.Observation;
-import io.claw.operator.status.StatusCalculator.PodState;
-import io.claw.operator.status.StatusCalculator.PullSecrets;
+import io.claw.operator.testing.TestInstance;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -38,12 +36,7 @@ class StatusCalculatorTest {
   private final ClawInstance instance = instance();
 
   private static ClawInstance instance() {
-    ClawInstance instance = new ClawInstance();
-    instance.getMetadata().setName("web");
-    instance.getMetadata().setNamespace("ns");
-    instance.getMetadata().setUid("uid-1");
-    instance.getMetadata().setGeneration(3L);
-    return instance;
+    return TestInstance.named("web").in("ns").uid("uid-1").generation(3).build();
   }
 
   private ClawInstanceStatus observe(Pod pod, String image, Instant now) {
@@ -132,7 +125,8 @@ class StatusCalculatorTest {
             + "/manifests/1.27\": dial tcp: lookup registry-1.docker.io: no such host")))
         .editSpec().withNodeName("node-1").endSpec().build();
     ClawInstanceStatus failing = StatusCalculator.compute(new Observation(instance, POLICY, "nginx:1.27",
-        PodState.PRESENT, bound).withNode(new PullFailure.NodeFacts("node-1", false, "linux/amd64")), T0);
+        PodState.PRESENT, bound, PullSecrets.NOT_CHECKED, new NodeFacts("node-1", false, "linux/amd64"), null, null, null),
+        T0);
     instance.setStatus(failing);
     assertEquals(PullFailureCause.REGISTRY_UNREACHABLE, failing.pullFailure().cause());
     assertEquals("docker.io", failing.pullFailure().registry());
@@ -292,7 +286,8 @@ class StatusCalculatorTest {
 
   private ClawInstanceStatus observeWithSecrets(Pod pod, PullSecrets secrets) {
     ClawInstanceStatus status = StatusCalculator.compute(
-        new Observation(instance, POLICY, "nginx:1.27", PodState.PRESENT, pod).withPullSecrets(secrets), T0);
+        new Observation(instance, POLICY, "nginx:1.27", PodState.PRESENT, pod, secrets, NodeFacts.UNKNOWN, null, null,
+            null), T0);
     instance.setStatus(status);
     return status;
   }

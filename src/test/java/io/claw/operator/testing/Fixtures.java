@@ -38,13 +38,9 @@ public final class Fixtures {
     return name;
   }
 
+  /** An instance for the API server: the namespace, the name, the image and pull policy (null for none). */
   public static ClawInstance instance(String namespace, String name, String image, PullPolicy policy) {
-    ClawInstance instance = new ClawInstance();
-    instance.getMetadata().setNamespace(namespace);
-    instance.getMetadata().setName(name);
-    instance.getSpec().setImage(image);
-    instance.getSpec().setPullPolicy(policy);
-    return instance;
+    return TestInstance.named(name).in(namespace).image(image).pullPolicy(policy).build();
   }
 
   public static Pod awaitPod(KubernetesClient client, String namespace, String name, Predicate<Pod> condition) {

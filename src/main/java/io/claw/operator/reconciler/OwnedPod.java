@@ -1,6 +1,6 @@
 package io.claw.operator.reconciler;
 
-import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 
@@ -8,15 +8,10 @@ import org.jboss.logging.Logger;
 
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.EffectivePullPolicy;
-import io.claw.operator.api.Reasons;
 import io.claw.operator.cache.PodsAsRead;
-import io.claw.operator.observability.ClawMetrics;
-import io.claw.operator.observability.EventRecorder;
-import io.claw.operator.observability.InstanceEvents;
 import io.claw.operator.pod.ClawPod;
 import io.claw.operator.pod.Labels;
-import io.claw.operator.status.StatusCalculator.Observation;
-import io.claw.operator.status.StatusCalculator.PodState;
+import io.claw.operator.status.PodState;
 import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -32,26 +27,20 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 
 /**
- * The instance's one owned kind, the Pod, as JOSDK's dependent resources shape it: its event
- * source, the cached Pod, and the writes that carry out a {@link PodDecision} (create, replace,
- * patch the image). The desired Pod is {@link ClawPod}'s; what to do is {@link PodDecision}'s.
- * Not JOSDK's KubernetesDependentResource: its server-side-apply matcher reads the managedFields
- * that the Pod cache strips.
+ * The instance's one owned kind, the Pod: its event source, the cached Pod, and the apply stage's
+ * writes that carry out a {@link PodDecision} (create, replace, patch the image), each answered
+ * with a {@link PodOutcome}. The desired Pod is {@link ClawPod}'s; what to do is
+ * {@link PodDecision}'s. Not JOSDK's KubernetesDependentResource: its server-side-apply matcher
+ * reads the managedFields that the Pod cache strips, and most of a Pod's fields can only change
+ * by replacing the Pod, with a graceful delete judged against the Pod as it was seen
+ * (docs/development.md, "Owned kinds").
  */
-final class PodDependent {
+final class OwnedPod {
 
-  private static final Logger LOG = Logger.getLogger(PodDependent.class);
+  private static final Logger LOG = Logger.getLogger(OwnedPod.class);
 
-  private final ClawMetrics metrics;
-  private final EventRecorder events;
-  private final Clock clock;
+  private final RetryBackOff refusals = new RetryBackOff();
   private InformerEventSource<Pod, ClawInstance> eventSource;
-
-  PodDependent(ClawMetrics metrics, EventRecorder events, Clock clock) {
-    this.metrics = metrics;
-    this.events = events;
-    this.clock = clock;
-  }
 
   /** Watches only the Pods the operator manages, cached as {@link PodsAsRead} keeps them. */
   InformerEventSource<Pod, ClawInstance> eventSource(EventSourceContext<ClawInstance> context, long listPage) {
@@ -67,76 +56,91 @@ final class PodDependent {
 
   /** By name, not getSecondaryResource(): that throws when a second Pod carries our labels and
    * an owner reference to this instance (copied by someone), and this one is the Pod we own. */
-  static Optional<Pod> cached(Context<ClawInstance> context, Pod desired) {
-    return cached(context, desired.getMetadata().getName());
-  }
-
   static Optional<Pod> cached(Context<ClawInstance> context, String name) {
     return context.getSecondaryResources(Pod.class).stream()
         .filter(p -> p.getMetadata().getName().equals(name))
         .findFirst();
   }
 
-  /** What became of the Pod; empty when the Pod to replace changed under us and must be judged again. */
-  Optional<Observation> carryOut(PodDecision decision, ClawInstance instance, Context<ClawInstance> context,
-      Pod desired, EffectivePullPolicy policy, String image) {
+  /** Carries the plan's decision out; a refusal by the API server is an outcome, other errors are thrown. */
+  PodOutcome apply(Plan plan, ClawInstance instance, Context<ClawInstance> context, Instant now) {
+    PodOutcome outcome;
+    try {
+      outcome = write(plan, instance, context);
+    } catch (KubernetesClientException e) {
+      Refusal refusal = Refusal.of(e).orElseThrow(() -> e); // transient (connection, 429, 5xx): JOSDK retries
+      if (refusal.namespaceGone()) {
+        LOG.debugf("Not creating Pod %s: %s", name(plan.desired()), refusal.answer());
+        refusals.forget(uid(instance));
+        return new PodOutcome.Refused(refusal, null);
+      }
+      return new PodOutcome.Refused(refusal, refusals.next(uid(instance), now));
+    }
+    if (outcome instanceof PodOutcome.Settled) {
+      refusals.forget(uid(instance));
+    }
+    return outcome;
+  }
+
+  private PodOutcome write(Plan plan, ClawInstance instance, Context<ClawInstance> context) {
+    PodDecision decision = plan.pod();
+    Pod desired = plan.desired();
     // Java 17: no pattern matching in switch yet
+    if (decision instanceof PodDecision.NoImage) {
+      return new PodOutcome.Settled(PodState.NO_IMAGE, null);
+    }
+    if (decision instanceof PodDecision.AwaitDigest awaiting) {
+      return awaiting.live().<PodOutcome>map(live -> new PodOutcome.Settled(PodState.PRESENT, live))
+          .orElseGet(() -> new PodOutcome.Settled(PodState.AWAITING_DIGEST, null));
+    }
+    if (decision instanceof PodDecision.Rejected rejected) {
+      return new PodOutcome.Settled(PodState.REJECTED, rejected.live().orElse(null));
+    }
     if (decision instanceof PodDecision.Create) {
-      return Optional.of(create(instance, context, desired, policy, image));
+      return create(instance, context, desired, plan);
     }
     if (decision instanceof PodDecision.AwaitDeletion awaiting) {
-      return Optional.of(new Observation(instance, policy, image, PodState.REPLACING, awaiting.pod()));
+      return new PodOutcome.Settled(PodState.REPLACING, awaiting.pod());
     }
     if (decision instanceof PodDecision.BackOff backOff) {
-      return Optional.of(new Observation(instance, policy, image, PodState.ENDED_BACKING_OFF, backOff.pod()));
+      return new PodOutcome.Settled(PodState.ENDED_BACKING_OFF, backOff.pod());
     }
     if (decision instanceof PodDecision.Replace replace) {
-      return replace(replace, instance, context, desired, policy, image);
+      LOG.infof(switch (replace.why()) {
+        case ORPHANED -> "Replacing Pod %s left over from an earlier ClawInstance of that name";
+        case ENDED -> "Replacing Pod %s, " + replace.ending().description().replace("%", "%%");
+        case SECRETS_APPEARED -> "Recreating Pod %s: its pull secrets exist now";
+        case SPEC_CHANGED -> "Recreating Pod %s: fields that a live Pod cannot change differ (pull policy "
+            + plan.policy().policy() + ")";
+      }, name(desired));
+      return deleteJudged(context.getClient(), replace.pod(), replace.gracePeriodSeconds())
+          ? new PodOutcome.Settled(PodState.REPLACING, replace.pod())
+          : new PodOutcome.JudgeAgain();
     }
     if (decision instanceof PodDecision.PatchImage patch) {
-      LOG.infof("Updating the image of Pod %s to %s in place", name(desired), image);
+      LOG.infof("Updating the image of Pod %s to %s in place", name(desired), plan.podImage());
       // No resourceVersion in the patch: the kubelet writes the Pod's status all the time, and a
       // lock on it would turn each of those writes into a conflict and a failed reconcile. The
       // image is ours to set whatever the status says.
       Pod unlocked = new PodBuilder(patch.pod()).editMetadata().withResourceVersion(null).endMetadata().build();
       String resolvedFrom = desired.getMetadata().getAnnotations().get(Labels.RESOLVED_FROM);
-      Pod patched = context.resourceOperations().jsonPatch(unlocked, current -> withImage(current, image, resolvedFrom));
-      return Optional.of(new Observation(instance, policy, image, PodState.PRESENT, patched));
+      Pod patched = context.resourceOperations().jsonPatch(unlocked,
+          current -> withImage(current, plan.podImage(), resolvedFrom));
+      return new PodOutcome.Settled(PodState.PRESENT, patched);
     }
-    return Optional.of(new Observation(instance, policy, image, PodState.PRESENT, ((PodDecision.Keep) decision).pod()));
+    return new PodOutcome.Settled(PodState.PRESENT, ((PodDecision.Keep) decision).pod());
   }
 
-  private Optional<Observation> replace(PodDecision.Replace replace, ClawInstance instance,
-      Context<ClawInstance> context, Pod desired, EffectivePullPolicy policy, String image) {
-    LOG.infof(switch (replace.why()) {
-      case ORPHANED -> "Replacing Pod %s left over from an earlier ClawInstance of that name";
-      case ENDED -> "Replacing Pod %s, " + replace.ending().description().replace("%", "%%");
-      case SECRETS_APPEARED -> "Recreating Pod %s: its pull secrets exist now";
-      case SPEC_CHANGED -> "Recreating Pod %s: fields that a live Pod cannot change differ (pull policy "
-          + policy.policy() + ")";
-    }, name(desired));
-    if (!deleteJudged(context.getClient(), replace.pod(), replace.gracePeriodSeconds())) {
-      return Optional.empty();
-    }
-    if (replace.why() == PodDecision.Why.ENDED) {
-      metrics.podReplaced(replace.ending().metricReason());
-      events.record(InstanceEvents.warning(instance, Reasons.POD_REPLACED,
-          "Replacing Pod " + desired.getMetadata().getName() + ", " + replace.ending().description()
-              + " (" + replace.endedInARow() + " in a row)", clock.instant()));
-    }
-    return Optional.of(new Observation(instance, policy, image, PodState.REPLACING, replace.pod()));
-  }
-
-  private Observation create(ClawInstance instance, Context<ClawInstance> context, Pod desired,
-      EffectivePullPolicy policy, String image) {
+  private PodOutcome create(ClawInstance instance, Context<ClawInstance> context, Pod desired, Plan plan) {
     Integer endedPods = instance.getStatus() == null ? null : instance.getStatus().endedPods();
     Pod toCreate = endedPods == null || endedPods <= 0 ? desired : new PodBuilder(desired)
         .editMetadata().addToAnnotations(Labels.ENDED_PODS, String.valueOf(endedPods)).endMetadata().build();
     try {
       Pod created = context.resourceOperations().create(toCreate, eventSource);
-      LOG.infof("Created Pod %s with image %s, pullPolicy %s (%s%s)", name(desired), image, policy.policy(),
+      EffectivePullPolicy policy = plan.policy();
+      LOG.infof("Created Pod %s with image %s, pullPolicy %s (%s%s)", name(desired), plan.podImage(), policy.policy(),
           policy.source(), policy.rule() == null ? "" : " " + policy.rule());
-      return new Observation(instance, policy, image, PodState.PRESENT, created);
+      return new PodOutcome.Settled(PodState.PRESENT, created);
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
         throw e;
@@ -145,17 +149,17 @@ final class PodDependent {
           .withName(desired.getMetadata().getName()).get();
       PodDecision.AfterConflict found = PodDecision.afterConflict(instance, existing, desired);
       if (found instanceof PodDecision.Adopt adopt) {
-        return new Observation(instance, policy, image, PodState.PRESENT, adopt.pod());
+        return new PodOutcome.Settled(PodState.PRESENT, adopt.pod());
       }
       if (found instanceof PodDecision.RestoreLabels restore) {
         LOG.infof("Restoring the labels of Pod %s", name(desired));
         Pod restored = context.resourceOperations().jsonPatch(restore.pod(), current -> new PodBuilder(current)
             .editMetadata().addToLabels(desired.getMetadata().getLabels()).endMetadata().build());
-        return new Observation(instance, policy, image, PodState.PRESENT, restored);
+        return new PodOutcome.Settled(PodState.PRESENT, restored);
       }
       LOG.warnf("Cannot create Pod %s: a Pod of that name exists and is not managed by this ClawInstance",
           name(desired));
-      return new Observation(instance, policy, image, PodState.NAME_CONFLICT, null);
+      return new PodOutcome.Settled(PodState.NAME_CONFLICT, null);
     }
   }
 
@@ -173,6 +177,10 @@ final class PodDependent {
           .editMatchingContainer(c -> ClawPod.CONTAINER_NAME.equals(c.getName())).withImage(image).endContainer()
         .endSpec()
         .build();
+  }
+
+  private static String uid(ClawInstance instance) {
+    return instance.getMetadata().getUid();
   }
 
   /**

@@ -24,7 +24,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 
 /** Every way an instance's digest is chosen: mode, the live Pod's digest, the registry's answer. */
-class ImagePinTest {
+class DigestChoiceTest {
 
   private static final String REF = "registry.example.com/team/app:stable";
   private static final Instant NOW = Instant.parse("2026-12-02T10:00:00Z");
@@ -58,7 +58,7 @@ class ImagePinTest {
     Optional<Pod> live = Optional.ofNullable(pod).map(p -> pod(p, running));
     Optional<Resolution> known = answer == null && cause == null ? Optional.empty()
         : Optional.of(new Resolution(digest(answer), EARLIER, cause, cause == null ? null : "why"));
-    ImagePin pin = ImagePin.decide(TagResolution.parse(mode).orElseThrow(), REF, ImageParts.of(REF), live, known, null,
+    DigestChoice pin = DigestChoice.decide(TagResolution.parse(mode).orElseThrow(), REF, ImageParts.of(REF), live, known, null,
         NOW);
     ClawCondition condition = pin.report().condition();
     assertEquals(ClawCondition.IMAGE_UP_TO_DATE, condition.type());
@@ -76,26 +76,16 @@ class ImagePinTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "registry.example.com/app:1        | registry.example.com/app",
-      "registry.example.com:5000/app:1   | registry.example.com:5000/app",
-      "registry.example.com:5000/app     | registry.example.com:5000/app",
-      "app                               | app"})
-  void theDigestReplacesTheTag(String reference, String base) {
-    assertEquals(base, ImagePin.base(reference));
-  }
-
   @org.junit.jupiter.api.Test
   void resolvedAtIsWhenTheDigestWasFirstSeenAndSurvivesARestartThroughTheStatus() {
     Optional<Pod> live = Optional.of(pod("a", "a"));
-    ImagePin fresh = ImagePin.decide(TagResolution.TRACK, REF, ImageParts.of(REF), live,
+    DigestChoice fresh = DigestChoice.decide(TagResolution.TRACK, REF, ImageParts.of(REF), live,
         Optional.of(new Resolution(digest("a"), EARLIER, null, null)), null, NOW);
     assertEquals("2026-12-02T09:00:00Z", fresh.report().resolved().resolvedAt());
     ResolvedImage before = new ResolvedImage(TagResolution.TRACK, REF, digest("a"), "2026-12-01T00:00:00Z");
-    ImagePin restarted = ImagePin.decide(TagResolution.TRACK, REF, ImageParts.of(REF), live, Optional.empty(), before, NOW);
+    DigestChoice restarted = DigestChoice.decide(TagResolution.TRACK, REF, ImageParts.of(REF), live, Optional.empty(), before, NOW);
     assertEquals("2026-12-01T00:00:00Z", restarted.report().resolved().resolvedAt());
-    ImagePin askedAgain = ImagePin.decide(TagResolution.TRACK, REF, ImageParts.of(REF), live,
+    DigestChoice askedAgain = DigestChoice.decide(TagResolution.TRACK, REF, ImageParts.of(REF), live,
         Optional.of(new Resolution(digest("a"), NOW, null, null)), before, NOW);
     assertEquals("2026-12-01T00:00:00Z", askedAgain.report().resolved().resolvedAt(),
         "the restarted operator's first answer keeps the time the status had");
@@ -107,17 +97,17 @@ class ImagePinTest {
     ResolvedImage before = new ResolvedImage(TagResolution.PIN, REF, digest("a"), "2026-12-01T00:00:00Z");
     Optional<Resolution> down = Optional.of(new Resolution(null, null, ProbeAnswer.Cause.UNREACHABLE, "refused"));
     for (TagResolution mode : new TagResolution[] {TagResolution.PIN, TagResolution.TRACK}) {
-      ImagePin pin = ImagePin.decide(mode, REF, ImageParts.of(REF), Optional.empty(), down, before, NOW);
+      DigestChoice pin = DigestChoice.decide(mode, REF, ImageParts.of(REF), Optional.empty(), down, before, NOW);
       assertEquals("registry.example.com/team/app@" + digest("a"), pin.image(), mode.toString());
     }
-    ImagePin pinAfterMove = ImagePin.decide(TagResolution.PIN, REF, ImageParts.of(REF), Optional.empty(),
+    DigestChoice pinAfterMove = DigestChoice.decide(TagResolution.PIN, REF, ImageParts.of(REF), Optional.empty(),
         Optional.of(new Resolution(digest("b"), NOW, null, null)), before, NOW);
     assertEquals("registry.example.com/team/app@" + digest("a"), pinAfterMove.image(), "pin keeps its digest");
-    ImagePin trackAfterMove = ImagePin.decide(TagResolution.TRACK, REF, ImageParts.of(REF), Optional.empty(),
+    DigestChoice trackAfterMove = DigestChoice.decide(TagResolution.TRACK, REF, ImageParts.of(REF), Optional.empty(),
         Optional.of(new Resolution(digest("b"), NOW, null, null)), before, NOW);
     assertEquals("registry.example.com/team/app@" + digest("b"), trackAfterMove.image(), "track takes the new one");
     ResolvedImage otherTag = new ResolvedImage(TagResolution.PIN, "registry.example.com/team/app:old", digest("a"), null);
-    assertNull(ImagePin.decide(TagResolution.PIN, REF, ImageParts.of(REF), Optional.empty(), down, otherTag, NOW).image(),
+    assertNull(DigestChoice.decide(TagResolution.PIN, REF, ImageParts.of(REF), Optional.empty(), down, otherTag, NOW).image(),
         "a digest resolved from another tag is not this tag's");
   }
 
@@ -126,11 +116,11 @@ class ImagePinTest {
     ResolvedImage before = new ResolvedImage(TagResolution.TRACK, REF, digest("a"), "2026-12-01T00:00:00Z");
     ClawCondition said = new ClawCondition(ClawCondition.IMAGE_UP_TO_DATE, ClawCondition.TRUE, Reasons.TAG_CURRENT,
         "The registry's " + REF + " is " + digest("a") + ", which the Pod runs", "2026-12-01T00:00:00Z", 3L);
-    ImagePin restarted = ImagePin.decide(TagResolution.TRACK, REF, ImageParts.of(REF), Optional.of(pod("a", "a")),
+    DigestChoice restarted = DigestChoice.decide(TagResolution.TRACK, REF, ImageParts.of(REF), Optional.of(pod("a", "a")),
         Optional.empty(), before, said, NOW);
     assertEquals(said.withLastTransitionTime(null).message(), restarted.report().condition().message());
     assertEquals(Reasons.TAG_CURRENT, restarted.report().condition().reason());
-    ImagePin otherDigest = ImagePin.decide(TagResolution.TRACK, REF, ImageParts.of(REF), Optional.of(pod("b", "b")),
+    DigestChoice otherDigest = DigestChoice.decide(TagResolution.TRACK, REF, ImageParts.of(REF), Optional.of(pod("b", "b")),
         Optional.empty(), before, said, NOW);
     assertEquals(Reasons.RESOLVING_TAG, otherDigest.report().condition().reason(), "said of another digest");
   }
@@ -138,18 +128,18 @@ class ImagePinTest {
   @org.junit.jupiter.api.Test
   void aPinnedInstanceAsksNothingOnceItsDigestIsKnown() {
     ResolvedImage before = new ResolvedImage(TagResolution.PIN, REF, digest("a"), null);
-    assertTrue(ImagePin.pinnedAlready(TagResolution.PIN, REF, Optional.of(pod("a", "a")), null));
-    assertTrue(ImagePin.pinnedAlready(TagResolution.PIN, REF, Optional.empty(), before));
-    org.junit.jupiter.api.Assertions.assertFalse(ImagePin.pinnedAlready(TagResolution.PIN, REF, Optional.empty(), null));
-    org.junit.jupiter.api.Assertions.assertFalse(ImagePin.pinnedAlready(TagResolution.PIN, REF,
+    assertTrue(DigestChoice.pinnedAlready(TagResolution.PIN, REF, Optional.of(pod("a", "a")), null));
+    assertTrue(DigestChoice.pinnedAlready(TagResolution.PIN, REF, Optional.empty(), before));
+    org.junit.jupiter.api.Assertions.assertFalse(DigestChoice.pinnedAlready(TagResolution.PIN, REF, Optional.empty(), null));
+    org.junit.jupiter.api.Assertions.assertFalse(DigestChoice.pinnedAlready(TagResolution.PIN, REF,
         Optional.of(pod("other", null)), null), "a Pod pinned from another tag");
-    org.junit.jupiter.api.Assertions.assertFalse(ImagePin.pinnedAlready(TagResolution.TRACK, REF,
+    org.junit.jupiter.api.Assertions.assertFalse(DigestChoice.pinnedAlready(TagResolution.TRACK, REF,
         Optional.of(pod("a", "a")), before), "track always asks");
   }
 
   @org.junit.jupiter.api.Test
   void neverResolvedRegistriesSaySo() {
-    ClawCondition condition = ImagePin.notResolved(REF, "registry.example.com").condition();
+    ClawCondition condition = DigestChoice.notResolved(REF, "registry.example.com").condition();
     assertEquals(Reasons.NOT_RESOLVED, condition.reason());
     assertEquals(ClawCondition.UNKNOWN, condition.status());
   }

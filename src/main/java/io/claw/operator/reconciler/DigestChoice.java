@@ -14,7 +14,7 @@ import io.claw.operator.pod.ClawPod;
 import io.claw.operator.pod.Labels;
 import io.claw.operator.registry.ProbeAnswer;
 import io.claw.operator.registry.TagResolver.Resolution;
-import io.claw.operator.status.StatusCalculator.TagReport;
+import io.claw.operator.status.TagReport;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 
@@ -32,13 +32,13 @@ import io.fabric8.kubernetes.api.model.Pod;
  * @param follow whether the instance wants to hear when the registry's answer changes
  * @param report the status's resolvedImage and ImageUpToDate condition
  */
-record ImagePin(String image, boolean follow, TagReport report) {
+record DigestChoice(String image, boolean follow, TagReport report) {
 
   /**
    * @param reference the spec's image, by tag
    * @param previous the status's resolvedImage, which may carry the time a Pod's digest was resolved
    */
-  static ImagePin decide(TagResolution mode, String reference, ImageParts parts, Optional<Pod> live,
+  static DigestChoice decide(TagResolution mode, String reference, ImageParts parts, Optional<Pod> live,
       Optional<Resolution> answer, ResolvedImage previous, Instant now) {
     return decide(mode, reference, parts, live, answer, previous, null, now);
   }
@@ -48,7 +48,7 @@ record ImagePin(String image, boolean follow, TagReport report) {
    *     registry yet (it just started) still says about the digest it reported, so that a restart
    *     writes nothing
    */
-  static ImagePin decide(TagResolution mode, String reference, ImageParts parts, Optional<Pod> live,
+  static DigestChoice decide(TagResolution mode, String reference, ImageParts parts, Optional<Pod> live,
       Optional<Resolution> answer, ResolvedImage previous, ClawCondition previousCondition, Instant now) {
     String podDigest = live.flatMap(pod -> pinnedDigest(pod, reference)).orElse(null);
     // a replacement Pod (evicted, new spec) runs the digest its predecessor ran, registry or not
@@ -66,19 +66,19 @@ record ImagePin(String image, boolean follow, TagReport report) {
           .map(a -> unknown(a.cause(), "Cannot resolve " + reference + " at " + registry + ": " + a.message() + waiting))
           .orElseGet(() -> condition(ClawCondition.UNKNOWN, Reasons.RESOLVING_TAG,
               "Asking " + registry + " which digest " + reference + " names" + waiting));
-      return new ImagePin(null, true, new TagReport(null, condition));
+      return new DigestChoice(null, true, new TagReport(null, condition));
     }
     // the status's time first: it is the earliest, and an operator that restarts rewrites nothing
     String since = previous != null && reference.equals(previous.tag()) && digest.equals(previous.digest())
         && previous.resolvedAt() != null ? previous.resolvedAt()
-        : answer.filter(a -> digest.equals(a.digest())).map(Resolution::since).map(ImagePin::format).orElse(null);
+        : answer.filter(a -> digest.equals(a.digest())).map(Resolution::since).map(DigestChoice::format).orElse(null);
     ResolvedImage resolved = new ResolvedImage(mode, reference, digest, since);
     boolean reportedBefore = answer.isEmpty() && previousCondition != null && previous != null
         && reference.equals(previous.tag()) && digest.equals(previous.digest()) && mode == previous.mode();
     ClawCondition condition = reportedBefore
         ? condition(previousCondition.status(), previousCondition.reason(), previousCondition.message())
         : upToDate(mode, reference, registry, digest, live, answer);
-    return new ImagePin(base(reference) + "@" + digest, follow, new TagReport(resolved, condition));
+    return new DigestChoice(ImageParts.nameAsWritten(reference) + "@" + digest, follow, new TagReport(resolved, condition));
   }
 
   /**
@@ -111,7 +111,7 @@ record ImagePin(String image, boolean follow, TagReport report) {
       return unknown(known.cause(), "Cannot ask " + registry + " about " + reference + ": " + known.message()
           + "; the Pod keeps running " + digest);
     }
-    String running = live.flatMap(ImagePin::runningDigest).orElse(null);
+    String running = live.flatMap(DigestChoice::runningDigest).orElse(null);
     if (running == null || running.equals(known.digest())) {
       return condition(ClawCondition.TRUE, Reasons.TAG_CURRENT, "The registry's " + reference + " is " + known.digest()
           + (running == null ? ", which the Pod is set to run" : ", which the Pod runs"));
@@ -141,32 +141,19 @@ record ImagePin(String image, boolean follow, TagReport report) {
     if (annotations == null || !reference.equals(annotations.get(Labels.RESOLVED_FROM))) {
       return Optional.empty();
     }
-    String prefix = base(reference) + "@";
-    return pod.getSpec().getContainers().stream()
-        .filter(c -> ClawPod.CONTAINER_NAME.equals(c.getName()))
+    String prefix = ImageParts.nameAsWritten(reference) + "@";
+    return ClawPod.appContainer(pod)
         .map(c -> c.getImage())
         .filter(image -> image != null && image.startsWith(prefix))
-        .map(image -> image.substring(prefix.length()))
-        .findFirst();
+        .map(image -> image.substring(prefix.length()));
   }
 
   /** The digest the kubelet says the app container runs (its imageID, repo@sha256:...). */
   static Optional<String> runningDigest(Pod pod) {
-    if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
-      return Optional.empty();
-    }
-    return pod.getStatus().getContainerStatuses().stream()
-        .filter(c -> ClawPod.CONTAINER_NAME.equals(c.getName()))
+    return ClawPod.appContainerStatus(pod)
         .map(ContainerStatus::getImageID)
         .filter(id -> id != null && id.contains("@"))
-        .map(id -> id.substring(id.lastIndexOf('@') + 1))
-        .findFirst();
-  }
-
-  /** The reference without its tag: what a digest is appended to. */
-  static String base(String reference) {
-    int colon = reference.lastIndexOf(':');
-    return colon > reference.lastIndexOf('/') ? reference.substring(0, colon) : reference;
+        .map(id -> id.substring(id.lastIndexOf('@') + 1));
   }
 
   private static String first(String a, String b) {

@@ -19,7 +19,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /** The delete of a Pod judged stale, against a real API server: only that Pod, in that state. */
-class PodDependentDeletionTest {
+class OwnedPodDeletionTest {
 
   private static TestCluster cluster;
   private static KubernetesClient client;
@@ -43,12 +43,12 @@ class PodDependentDeletionTest {
     // the kubelet writes its status in between: the judgement may no longer hold (it may have started)
     kubeletReports(client, ns, "app", waiting("ErrImagePull", "not found"));
 
-    assertFalse(PodDependent.deleteJudged(client, judged, null));
+    assertFalse(OwnedPod.deleteJudged(client, judged, null));
     Pod now = client.pods().inNamespace(ns).withName("app").get();
     assertEquals(judged.getMetadata().getUid(), now.getMetadata().getUid());
     assertNull(now.getMetadata().getDeletionTimestamp(), "left in place");
 
-    assertTrue(PodDependent.deleteJudged(client, now, null), "judged as it is now, it goes");
+    assertTrue(OwnedPod.deleteJudged(client, now, null), "judged as it is now, it goes");
     await().until(() -> client.pods().inNamespace(ns).withName("app").get() == null);
   }
 
@@ -60,7 +60,7 @@ class PodDependentDeletionTest {
     await().until(() -> client.pods().inNamespace(ns).withName("app").get() == null);
     Pod newer = client.resource(pod(ns)).create();
 
-    assertFalse(PodDependent.deleteJudged(client, judged, null));
+    assertFalse(OwnedPod.deleteJudged(client, judged, null));
     Pod now = client.pods().inNamespace(ns).withName("app").get();
     assertEquals(newer.getMetadata().getUid(), now.getMetadata().getUid());
     assertNull(now.getMetadata().getDeletionTimestamp());

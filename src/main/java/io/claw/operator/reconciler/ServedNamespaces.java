@@ -33,9 +33,9 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
  * instances. Serving all namespaces, one informer watches them all; serving a list, one informer
  * per namespace watches it by name, which RBAC can grant by resourceNames.
  */
-final class NamespaceLevels {
+final class ServedNamespaces {
 
-  private static final Logger LOG = Logger.getLogger(NamespaceLevels.class);
+  private static final Logger LOG = Logger.getLogger(ServedNamespaces.class);
 
   private List<InformerEventSource<Namespace, ClawInstance>> eventSources = List.of();
   private PodSecurityChoice.Access access = PodSecurityChoice.Access.NOT_READ;
@@ -119,7 +119,7 @@ final class NamespaceLevels {
 
   /** The namespace's claw.io/default-pull-policy as written; null when unset or not read. */
   String pullPolicyDefault(String namespace) {
-    return namespace(namespace).flatMap(NamespaceLevels::pullPolicyDefault).orElse(null);
+    return namespace(namespace).flatMap(ServedNamespaces::pullPolicyDefault).orElse(null);
   }
 
   private Optional<Namespace> namespace(String name) {

@@ -1,0 +1,85 @@
+package io.claw.operator.reconciler;
+
+import java.time.Instant;
+
+import org.jboss.logging.Logger;
+
+import io.claw.operator.api.ClawInstance;
+import io.claw.operator.api.ClawInstanceStatus;
+import io.claw.operator.api.Reasons;
+import io.claw.operator.api.ResolvedImage;
+import io.claw.operator.observability.ClawMetrics;
+import io.claw.operator.observability.EventRecorder;
+import io.claw.operator.observability.InstanceEvents;
+import io.claw.operator.observability.PullFailureTransition;
+import io.claw.operator.pod.ClawPod;
+import io.fabric8.kubernetes.api.model.Container;
+
+/**
+ * The report stage: the one place where what a reconcile did becomes Events, metrics and the
+ * warnings in the log that go with them. What the writes did (a Pod replaced, a container moved to
+ * a new digest) is said right after them, whether or not the status write then succeeds; what the
+ * status says anew (a pull failure that starts or ends, a pull-policy notice, a refusal) only once
+ * it is written, so that a failed write leaves the change to report to the retry, and each change
+ * is said once.
+ */
+final class InstanceReports {
+
+  private static final Logger LOG = Logger.getLogger(InstanceReports.class);
+
+  private final ClawMetrics metrics;
+  private final EventRecorder events;
+
+  InstanceReports(ClawMetrics metrics, EventRecorder events) {
+    this.metrics = metrics;
+    this.events = events;
+  }
+
+  /** What the apply stage's writes did: a Pod that ended replaced, a container moved to a new digest. */
+  void applied(ClawInstance instance, Plan plan, PodOutcome outcome, Instant now) {
+    if (!(outcome instanceof PodOutcome.Settled)) {
+      return;
+    }
+    if (plan.pod() instanceof PodDecision.Replace replace && replace.why() == PodDecision.Why.ENDED) {
+      metrics.podReplaced(replace.ending().metricReason());
+      events.record(InstanceEvents.warning(instance, Reasons.POD_REPLACED,
+          "Replacing Pod " + replace.pod().getMetadata().getName() + ", " + replace.ending().description()
+              + " (" + replace.endedInARow() + " in a row)", now));
+    }
+    ResolvedImage resolved = plan.tag() == null ? null : plan.tag().resolved();
+    if (resolved != null && plan.pod() instanceof PodDecision.PatchImage moved) {
+      events.record(InstanceEvents.normal(instance, Reasons.IMAGE_DIGEST_MOVED, resolved.tag() + " moved to "
+          + resolved.digest() + "; the Pod's container is restarted with it (was "
+          + ClawPod.appContainer(moved.pod()).map(Container::getImage).orElse(null) + ")", now));
+    }
+  }
+
+  /**
+   * What the written status says anew.
+   *
+   * @param written the status written; null when none was
+   */
+  void written(ClawInstance instance, Plan plan, PodOutcome outcome, ClawInstanceStatus written, Instant now) {
+    if (written == null) {
+      return;
+    }
+    if (outcome instanceof PodOutcome.Settled) {
+      statusChanges(instance, plan, written, now);
+    } else if (outcome instanceof PodOutcome.Refused refused) {
+      LOG.warnf("ClawInstance %s/%s: %s (HTTP %d); trying again with a back-off of at most %d s",
+          instance.getMetadata().getNamespace(), instance.getMetadata().getName(), written.message(),
+          refused.refusal().code(), RetryBackOff.CAP.toSeconds());
+      events.record(InstanceEvents.warning(instance, Reasons.POD_REFUSED, written.message(), now));
+    }
+  }
+
+  /** Events and metrics for a pull failure that starts or ends, and for a pull-policy notice, once per change. */
+  private void statusChanges(ClawInstance instance, Plan plan, ClawInstanceStatus next, Instant now) {
+    PullFailureTransition transition = PullFailureTransition.between(instance.getStatus(), next);
+    if (transition == PullFailureTransition.STARTED || transition == PullFailureTransition.CAUSE_CHANGED) {
+      metrics.pullFailureStarted(next.pullFailureReason(), next.pullFailure() == null ? null : next.pullFailure().cause());
+    }
+    InstanceEvents.forTransition(instance, next, transition, now).ifPresent(events::record);
+    InstanceEvents.forNotice(instance, plan.policy().notice(), now).ifPresent(events::record);
+  }
+}

@@ -1,0 +1,43 @@
+package io.claw.operator.reconciler;
+
+import java.util.Optional;
+
+import io.claw.operator.api.ClawInstance;
+import io.claw.operator.api.ClawInstanceStatus;
+import io.claw.operator.api.ImageParts;
+import io.claw.operator.api.TagResolution;
+import io.claw.operator.registry.TagResolver.Resolution;
+import io.claw.operator.status.PullSecrets;
+import io.fabric8.kubernetes.api.model.Pod;
+
+/**
+ * What one reconcile knows before it decides anything: the instance, what the informer caches hold
+ * for it, and the few reads the operator makes (its pull secrets, the registry's answer for its
+ * tag, the node of a Pod that fails to pull). Everything after the observe stage is decided from
+ * this alone.
+ *
+ * @param image spec.image, else the operator's default image; null when neither is set
+ * @param parts the image taken apart; null without an image
+ * @param namespacePullPolicy the namespace's claw.io/default-pull-policy as written; null when unset or not read
+ * @param namespaceLevel what the operator knows of the namespace's enforced Pod Security level
+ * @param livePod the cached Pod of the instance's name
+ * @param pullSecrets what the lookup of the named pull secrets found
+ * @param tagResolution the tag resolution mode that applies (none, pin, track)
+ * @param neverResolves whether the image's registry is on the operator's never-resolve list
+ * @param registryAnswer the tag resolver's answer; empty when the registry was not asked
+ * @param node the node of a live Pod that fails to pull, as last read; null otherwise
+ */
+record Observed(ClawInstance instance, String image, ImageParts parts, String namespacePullPolicy,
+    PodSecurityChoice.NamespaceLevel namespaceLevel, Optional<Pod> livePod, PullSecrets pullSecrets,
+    TagResolution tagResolution, boolean neverResolves, Optional<Resolution> registryAnswer, NodeImages.Seen node) {
+
+  /** The stored status as far as it can be built on. */
+  ClawInstanceStatus previousStatus() {
+    return ClawInstanceStatus.usable(instance.getStatus());
+  }
+
+  /** Whether the registry is to be asked which digest the tag names: a tag, a mode that resolves, a registry that may be asked. */
+  boolean resolvesTag() {
+    return image != null && tagResolution != TagResolution.NONE && !parts.pinned() && !neverResolves;
+  }
+}

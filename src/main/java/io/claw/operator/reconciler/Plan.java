@@ -1,0 +1,122 @@
+package io.claw.operator.reconciler;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import io.claw.operator.api.ClawCondition;
+import io.claw.operator.api.ClawInstance;
+import io.claw.operator.api.ClawInstanceStatus;
+import io.claw.operator.api.EffectivePullPolicy;
+import io.claw.operator.api.PodSecurityProfile;
+import io.claw.operator.api.PodSecurityReport;
+import io.claw.operator.api.PullPolicy;
+import io.claw.operator.api.PullPolicyRules;
+import io.claw.operator.api.Reasons;
+import io.claw.operator.api.TagResolution;
+import io.claw.operator.config.ClawOperatorConfig;
+import io.claw.operator.config.PodSecuritySetting;
+import io.claw.operator.pod.ClawPod;
+import io.claw.operator.pod.Labels;
+import io.claw.operator.pod.RestrictedProfile;
+import io.claw.operator.pod.SpecProblems;
+import io.claw.operator.status.PullSecrets;
+import io.claw.operator.status.Rejection;
+import io.claw.operator.status.TagReport;
+import io.fabric8.kubernetes.api.model.Pod;
+
+/**
+ * What one reconcile decided, from what it observed alone ({@link #of}, pure): the pull policy,
+ * the Pod Security profile, the digest, whether the spec can be built, the desired Pod and what to
+ * do about the live one. Each owned kind has its entry here.
+ *
+ * @param tag the status's resolvedImage and ImageUpToDate; null for an instance that does not resolve tags
+ * @param podImage the image the Pod is to run (by digest for a resolved tag); null without an image
+ *     or while no digest is known
+ * @param desired the Pod the instance should have; null when none can be built
+ * @param pod what to do about the instance's Pod
+ * @param followTag whether the instance stays a follower of its tag's resolution
+ */
+record Plan(EffectivePullPolicy policy, PodSecurityReport security, TagReport tag, String podImage, Pod desired,
+    PodDecision pod, boolean followTag) {
+
+  /** The operator's settings that a plan follows. */
+  record Settings(PullPolicyRules rules, Optional<PullPolicy> defaultPullPolicy, boolean specOverridesCredentialsRequired,
+      PodSecuritySetting podSecurity) {
+
+    static Settings of(ClawOperatorConfig config) {
+      return new Settings(config.pullPolicyRules(), config.defaultPullPolicy(), config.specOverridesCredentialsRequired(),
+          config.podSecurity());
+    }
+  }
+
+  static Plan of(Observed observed, Settings settings, Instant now) {
+    ClawInstance instance = observed.instance();
+    String namespace = instance.getMetadata().getNamespace();
+    EffectivePullPolicy policy = EffectivePullPolicy.resolve(new EffectivePullPolicy.Inputs(
+        instance.getSpec().getPullPolicy(), namespace, observed.namespacePullPolicy(), observed.parts(),
+        settings.rules(), settings.defaultPullPolicy(), settings.specOverridesCredentialsRequired()));
+    PodSecurityReport security = PodSecurityChoice.choose(settings.podSecurity(), namespace, observed.namespaceLevel());
+    if (observed.image() == null) {
+      return new Plan(policy, security, null, null, null, new PodDecision.NoImage(), false);
+    }
+    Optional<DigestChoice> digest = observed.resolvesTag() ? Optional.of(digest(observed, now)) : Optional.empty();
+    TagReport tag = digest.map(DigestChoice::report).orElseGet(() -> notResolved(observed));
+    boolean follow = digest.map(DigestChoice::follow).orElse(false);
+    String podImage = digest.isPresent() ? digest.get().image() : observed.image();
+    if (podImage == null) {
+      return new Plan(policy, security, tag, null, null, new PodDecision.AwaitDigest(observed.livePod()), follow);
+    }
+    Pod desired = ClawPod.desired(instance, podImage, policy.policy(), security.profile());
+    if (digest.isPresent()) {
+      desired.getMetadata().getAnnotations().put(Labels.RESOLVED_FROM, observed.image());
+    }
+    PodDecision decision = rejection(instance, desired, security)
+        .<PodDecision>map(why -> new PodDecision.Rejected(why, observed.livePod()))
+        .orElseGet(() -> PodDecision.decide(instance, observed.livePod(), desired,
+            secretsAppeared(instance, observed.pullSecrets()), now));
+    return new Plan(policy, security, tag, podImage, desired, decision, follow);
+  }
+
+  private static DigestChoice digest(Observed observed, Instant now) {
+    ClawInstanceStatus previous = observed.previousStatus();
+    return DigestChoice.decide(observed.tagResolution(), observed.image(), observed.parts(), observed.livePod(),
+        observed.registryAnswer(), previous == null ? null : previous.resolvedImage(),
+        previous == null ? null : previous.condition(ClawCondition.IMAGE_UP_TO_DATE).orElse(null), now);
+  }
+
+  /** The ImageUpToDate report of an instance that asks for resolution on a registry never asked; else none. */
+  private static TagReport notResolved(Observed observed) {
+    boolean asked = observed.tagResolution() != TagResolution.NONE && !observed.parts().pinned();
+    return asked && observed.neverResolves() ? DigestChoice.notResolved(observed.image(), observed.parts().registry())
+        : null;
+  }
+
+  /**
+   * Why the desired Pod is not to be created: a spec that cannot make a valid Pod, or a Pod that
+   * fails the restricted standard where it applies (a namespace enforcing it refuses such a Pod).
+   */
+  static Optional<Rejection> rejection(ClawInstance instance, Pod desired, PodSecurityReport security) {
+    List<String> problems = SpecProblems.of(instance.getSpec());
+    if (!problems.isEmpty()) {
+      return Optional.of(new Rejection(Reasons.INVALID_SPEC, "The spec cannot be built into a Pod: "
+          + String.join("; ", problems)));
+    }
+    if (security.profile() != PodSecurityProfile.RESTRICTED) {
+      return Optional.empty();
+    }
+    List<RestrictedProfile.Violation> violations = RestrictedProfile.violations(desired.getSpec());
+    return violations.isEmpty() ? Optional.empty() : Optional.of(new Rejection(Reasons.POD_SECURITY_VIOLATION,
+        "The Pod would fail the restricted Pod Security Standard (" + security.reason() + "): "
+            + violations.stream().map(RestrictedProfile.Violation::toString).collect(Collectors.joining("; "))
+            + ". Change those fields, or run the instance where the restricted profile does not apply"));
+  }
+
+  /** The status said a pull secret was missing, and now every one exists. */
+  private static boolean secretsAppeared(ClawInstance instance, PullSecrets now) {
+    return now.result() == PullSecrets.Result.FOUND && instance.getStatus() != null
+        && instance.getStatus().condition(ClawCondition.PULL_SECRETS_FOUND)
+            .map(c -> ClawCondition.FALSE.equals(c.status())).orElse(false);
+  }
+}

@@ -1,0 +1,59 @@
+package io.claw.operator.reconciler;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import io.claw.operator.api.ClawInstanceStatus;
+import io.claw.operator.status.Observation;
+import io.claw.operator.status.PodEnding;
+import io.claw.operator.status.PodState;
+import io.claw.operator.status.PullSecrets;
+
+/** When to look at an instance again, besides its events: pure, from what the reconcile saw and did. */
+final class Requeue {
+
+  /** A foreign Pod holding our name sends us no events: look again now and then. */
+  static final Duration WHILE_A_FOREIGN_POD_HOLDS_THE_NAME = Duration.ofSeconds(30);
+  /**
+   * A Pod that changed between being judged and being deleted sends an event that brings the
+   * next reconcile; this only covers that event being lost.
+   */
+  static final Duration AFTER_A_CHANGED_POD = Duration.ofSeconds(1);
+  /** The spec changed while the last one was being reconciled: the new one is reconciled next. */
+  static final Duration FOR_A_NEWER_SPEC = Duration.ofMillis(10);
+
+  private Requeue() {
+  }
+
+  /**
+   * @param input what the status was computed from; null when none was
+   * @param status the computed status; null when none was
+   * @param specMovedOn the status write found the spec newer than the one this pass reconciled
+   */
+  static Optional<Duration> after(Plan plan, PodOutcome outcome, Observation input, ClawInstanceStatus status,
+      boolean specMovedOn, Instant now) {
+    if (outcome instanceof PodOutcome.JudgeAgain) {
+      return Optional.of(AFTER_A_CHANGED_POD);
+    }
+    if (outcome instanceof PodOutcome.Refused refused) {
+      return Optional.ofNullable(refused.retryAfter());
+    }
+    if (specMovedOn) {
+      return Optional.of(FOR_A_NEWER_SPEC);
+    }
+    return Stream.of(
+            Optional.of(plan.pod()).filter(PodDecision.BackOff.class::isInstance)
+                .map(backOff -> ((PodDecision.BackOff) backOff).remaining()),
+            Optional.of(WHILE_A_FOREIGN_POD_HOLDS_THE_NAME).filter(d -> input.podState() == PodState.NAME_CONFLICT),
+            Optional.of(input.pullSecrets().result() == PullSecrets.Result.MISSING)
+                .filter(Boolean::booleanValue).map(missing -> PullSecretCheck.recheckAfter(status, now)),
+            // a young Pod's count of ended Pods leaves the status once it has run long enough
+            Optional.ofNullable(input.pod()).flatMap(PodEnding::countExpires)
+                .map(at -> Duration.between(now, at).plusSeconds(1)))
+        .flatMap(Optional::stream)
+        .min(Comparator.naturalOrder());
+  }
+}

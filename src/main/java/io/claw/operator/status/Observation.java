@@ -1,0 +1,22 @@
+package io.claw.operator.status;
+
+import io.claw.operator.api.ClawInstance;
+import io.claw.operator.api.EffectivePullPolicy;
+import io.claw.operator.api.PodSecurityReport;
+import io.fabric8.kubernetes.api.model.Pod;
+
+/**
+ * Everything the status is computed from.
+ *
+ * @param image the image the Pod should run; null in state NO_IMAGE
+ * @param pod the live Pod in states PRESENT and REPLACING; null otherwise
+ */
+public record Observation(ClawInstance instance, EffectivePullPolicy pullPolicy, String image,
+    PodState podState, Pod pod, PullSecrets pullSecrets, NodeFacts node, PodSecurityReport podSecurity,
+    Rejection rejection, TagReport tag) {
+
+  /** What a test needs most: no pull secrets checked, nothing known of the node, no profile, rejection or tag. */
+  public Observation(ClawInstance instance, EffectivePullPolicy pullPolicy, String image, PodState podState, Pod pod) {
+    this(instance, pullPolicy, image, podState, pod, PullSecrets.NOT_CHECKED, NodeFacts.UNKNOWN, null, null, null);
+  }
+}
