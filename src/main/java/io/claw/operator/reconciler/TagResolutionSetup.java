@@ -1,18 +1,7 @@
 package io.claw.operator.reconciler;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,18 +9,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
-
-import org.jboss.logging.Logger;
-
 import io.claw.operator.api.ClawInstanceSpec;
 import io.claw.operator.api.ImageParts;
 import io.claw.operator.api.PullPolicyRule;
 import io.claw.operator.api.PullPolicyRules;
 import io.claw.operator.api.TagResolution;
 import io.claw.operator.config.ClawOperatorConfig;
+import io.claw.operator.config.RegistryCaBundle;
 import io.claw.operator.registry.DockerConfigCredentials;
 import io.claw.operator.registry.OrasManifestProbe;
 import io.claw.operator.registry.RegistryBudget;
@@ -45,11 +29,11 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 /**
  * The operator's side of tag resolution: which mode an instance gets, which registries are never
  * asked, the credentials its pull secrets hold for a registry, and the resolver built from the
- * settings (checked here, at startup, with messages that name them).
+ * settings (checked here, at startup, with messages that name them; the CA bundle is
+ * {@link RegistryCaBundle}'s).
  */
 final class TagResolutionSetup {
 
-  private static final Logger LOG = Logger.getLogger(TagResolutionSetup.class);
   static final double JITTER = 0.1;
   /** Threads that ask registries: a HEAD is short, and a slow registry must not hold up the others. */
   private static final int RESOLVER_THREADS = 2;
@@ -79,7 +63,7 @@ final class TagResolutionSetup {
 
   /** The resolver, with the CA bundle trusted. Built once, at startup. */
   TagResolver<ResourceID> resolver(Clock clock) {
-    settings.caBundle().ifPresent(TagResolutionSetup::trustBundle);
+    settings.caBundle().ifPresent(RegistryCaBundle::trust);
     return new TagResolver<>(new OrasManifestProbe(settings.timeout(), settings.insecureRegistries().orElse(Set.of()),
         endpoints, clock), new ResolutionSchedule(settings.interval(), settings.maxBackOff(), JITTER),
         new RegistryBudget(settings.registryBudget(), settings.interval()), clock, RESOLVER_THREADS);
@@ -157,46 +141,5 @@ final class TagResolutionSetup {
       }
     }
     return Optional.empty();
-  }
-
-  /** Trusts the bundle's CAs beside the JVM's own, for the registry client's TLS connections. */
-  private static void trustBundle(Path bundle) {
-    try (InputStream in = Files.newInputStream(bundle)) {
-      Collection<? extends Certificate> cas = CertificateFactory.getInstance("X.509").generateCertificates(in);
-      if (cas.isEmpty()) {
-        throw new IllegalArgumentException(ClawOperatorConfig.TAG_RESOLUTION + ".ca-bundle " + bundle
-            + " holds no PEM certificate");
-      }
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load(null, null);
-      int i = 0;
-      for (X509Certificate jvm : jvmTrust().getAcceptedIssuers()) {
-        store.setCertificateEntry("jvm-" + i++, jvm);
-      }
-      for (Certificate ca : cas) {
-        store.setCertificateEntry("bundle-" + i++, ca);
-      }
-      TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(store);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, factory.getTrustManagers(), null);
-      SSLContext.setDefault(context);
-      LOG.infof("Trusting %d CA certificate(s) from %s for registries", cas.size(), bundle);
-    } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalArgumentException(ClawOperatorConfig.TAG_RESOLUTION + ".ca-bundle " + bundle
-          + " cannot be read as PEM certificates: " + e.getMessage(), e);
-    }
-  }
-
-  private static X509TrustManager jvmTrust() throws GeneralSecurityException {
-    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init((KeyStore) null);
-    List<X509TrustManager> managers = new ArrayList<>();
-    for (var manager : factory.getTrustManagers()) {
-      if (manager instanceof X509TrustManager x509) {
-        managers.add(x509);
-      }
-    }
-    return managers.get(0);
   }
 }
