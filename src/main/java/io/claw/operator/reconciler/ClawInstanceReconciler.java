@@ -136,7 +136,7 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
       }
       mode = tagSetup.mode(instance.getSpec(), parts);
       neverResolves = !parts.pinned() && tagSetup.neverResolves(parts.registry());
-      if (mode != TagResolution.NONE && !parts.pinned() && !neverResolves) {
+      if (Observed.resolvesTag(mode, parts, neverResolves)) {
         answer = registryAnswer(instance, image, parts, mode, live, namedSecrets);
       }
     }

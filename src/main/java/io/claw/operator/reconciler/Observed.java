@@ -38,6 +38,11 @@ record Observed(ClawInstance instance, String image, ImageParts parts, String na
 
   /** Whether the registry is to be asked which digest the tag names: a tag, a mode that resolves, a registry that may be asked. */
   boolean resolvesTag() {
-    return image != null && tagResolution != TagResolution.NONE && !parts.pinned() && !neverResolves;
+    return image != null && resolvesTag(tagResolution, parts, neverResolves);
+  }
+
+  /** The same question while observing, before there is an Observed to ask. */
+  static boolean resolvesTag(TagResolution mode, ImageParts parts, boolean neverResolves) {
+    return mode != TagResolution.NONE && !parts.pinned() && !neverResolves;
   }
 }
