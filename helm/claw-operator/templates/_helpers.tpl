@@ -51,9 +51,17 @@ helm.sh/chart: {{ include "claw-operator.chart" . }}
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["get", "list", "watch", "create", "patch", "delete"]
+{{- /* spec.storage: claims are never deleted by the operator (whenDeleted: Delete goes through the garbage collector). */}}
+- apiGroups: [""]
+  resources: ["persistentvolumeclaims"]
+  verbs: ["get", "list", "watch", "create", "patch"]
+- apiGroups: [""]
+  resources: ["services"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
+{{- /* list: why a claim has not bound is in the PersistentVolume controller's Events about it. */}}
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create"]
+  verbs: ["create", "list"]
 {{- if .Values.operator.checkPullSecrets }}
 - apiGroups: [""]
   resources: ["secrets"]

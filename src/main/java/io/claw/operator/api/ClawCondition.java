@@ -21,8 +21,8 @@ import io.fabric8.generator.annotation.Required;
 public record ClawCondition(
     @Required
     @JsonPropertyDescription("Condition type: Ready, ImagePullFailed, PullSecretsFound "
-        + "(only when spec.imagePullSecrets is set and the operator checks them), or ImageUpToDate (only when the "
-        + "instance resolves tags).") String type,
+        + "(only when spec.imagePullSecrets is set and the operator checks them), ImageUpToDate (only when the "
+        + "instance resolves tags), StorageReady (only with spec.storage) or ServiceReady (only with spec.service).") String type,
     @Required @Pattern("^(True|False|Unknown)$")
     @JsonPropertyDescription("True, False or Unknown.") String status,
     @JsonPropertyDescription("One-word, CamelCase reason; for image pull failures the kubelet's own reason.") String reason,
@@ -34,12 +34,15 @@ public record ClawCondition(
   public static final String IMAGE_PULL_FAILED = "ImagePullFailed";
   public static final String PULL_SECRETS_FOUND = "PullSecretsFound";
   public static final String IMAGE_UP_TO_DATE = "ImageUpToDate";
+  public static final String STORAGE_READY = "StorageReady";
+  public static final String SERVICE_READY = "ServiceReady";
 
   public static final String TRUE = "True";
   public static final String FALSE = "False";
   public static final String UNKNOWN = "Unknown";
 
-  static final Set<String> TYPES = Set.of(READY, IMAGE_PULL_FAILED, PULL_SECRETS_FOUND, IMAGE_UP_TO_DATE);
+  static final Set<String> TYPES = Set.of(READY, IMAGE_PULL_FAILED, PULL_SECRETS_FOUND, IMAGE_UP_TO_DATE,
+      STORAGE_READY, SERVICE_READY);
   static final Set<String> STATUSES = Set.of(TRUE, FALSE, UNKNOWN);
 
   @JsonIgnore

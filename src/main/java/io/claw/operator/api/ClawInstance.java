@@ -10,7 +10,10 @@ import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
 
-/** One instance of the containerised app, run by the operator as a single owned Pod. */
+/**
+ * One instance of the containerised app, run by the operator as a single owned Pod, with a claim
+ * (spec.storage) and a Service (spec.service) of its own when asked for.
+ */
 @Group(ClawInstance.GROUP)
 @Version(ClawInstance.VERSION)
 @ShortNames(ClawInstance.SHORT_NAME)
@@ -23,6 +26,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
     type = Type.STRING)
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Image", jsonPath = ".status.image", type = Type.STRING)
+@AdditionalPrinterColumn(name = "Address", jsonPath = ".status.address", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Pull-Policy", jsonPath = ".status.pullPolicy", type = Type.STRING)
 @AdditionalPrinterColumn(name = "Policy-Source", jsonPath = ".status.pullPolicySource", type = Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Policy-Rule", jsonPath = ".status.pullPolicyRule", type = Type.STRING, priority = 1)

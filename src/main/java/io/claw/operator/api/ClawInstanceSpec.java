@@ -13,6 +13,7 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -49,10 +50,16 @@ public class ClawInstanceSpec {
   @JsonPropertyDescription("Environment variables of the app container, as in a Pod's container spec.")
   private List<EnvVar> env = new ArrayList<>();
 
-  @JsonPropertyDescription("CPU and memory requests and limits of the app container.")
+  @JsonPropertyDescription("Secrets and ConfigMaps whose keys become environment variables of the app container, "
+      + "as in a Pod's container spec; spec.env wins over them.")
+  private List<EnvFromSource> envFrom = new ArrayList<>();
+
+  @JsonPropertyDescription("CPU, memory and extended resources (e.g. nvidia.com/gpu) requested by and limited for the "
+      + "app container.")
   private ResourceRequirements resources;
 
-  @JsonPropertyDescription("TCP port the app listens on, exposed as the container port.")
+  @JsonPropertyDescription("TCP port the app listens on, exposed as the container port named app (and as the first "
+      + "port of the Service when spec.service is set).")
   @Min(1)
   @Max(65535)
   private Integer port;
@@ -116,6 +123,23 @@ public class ClawInstanceSpec {
   @Max(3600)
   private Long terminationGracePeriodSeconds;
 
+  @JsonPropertyDescription("Name of the app container (claw when absent), for tools that exec into it by name.")
+  @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+  @Size(max = 63)
+  private String containerName;
+
+  @JsonPropertyDescription("True stops the instance: its Pod is deleted gracefully, its claim and Service are kept, "
+      + "and no registry or pull secret is read for it. False or absent runs it; started again, it mounts the same "
+      + "claim.")
+  private Boolean stopped;
+
+  @JsonPropertyDescription("A PersistentVolumeClaim of the instance's own (named <instance>-storage), mounted into "
+      + "every Pod of the instance and kept across replacements, stop and start.")
+  private InstanceStorage storage;
+
+  @JsonPropertyDescription("A Service of the instance's name for its ports, selecting only its Pod.")
+  private InstanceService service;
+
   @JsonPropertyDescription("Labels added to the Pod. The operator's own (app.kubernetes.io/managed-by, name, "
       + "instance) win over these.")
   private Map<String, String> podLabels = new LinkedHashMap<>();
@@ -161,6 +185,51 @@ public class ClawInstanceSpec {
 
   public void setEnv(List<EnvVar> env) {
     this.env = env == null ? new ArrayList<>() : env;
+  }
+
+  public List<EnvFromSource> getEnvFrom() {
+    return envFrom;
+  }
+
+  public void setEnvFrom(List<EnvFromSource> envFrom) {
+    this.envFrom = envFrom == null ? new ArrayList<>() : envFrom;
+  }
+
+  public String getContainerName() {
+    return containerName;
+  }
+
+  public void setContainerName(String containerName) {
+    this.containerName = containerName;
+  }
+
+  public Boolean getStopped() {
+    return stopped;
+  }
+
+  public void setStopped(Boolean stopped) {
+    this.stopped = stopped;
+  }
+
+  /** Whether the instance is to have no Pod. */
+  public boolean stopped() {
+    return Boolean.TRUE.equals(stopped);
+  }
+
+  public InstanceStorage getStorage() {
+    return storage;
+  }
+
+  public void setStorage(InstanceStorage storage) {
+    this.storage = storage;
+  }
+
+  public InstanceService getService() {
+    return service;
+  }
+
+  public void setService(InstanceService service) {
+    this.service = service;
   }
 
   public ResourceRequirements getResources() {

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 /** Observed state of an instance; rebuilt from the Pod on every reconcile. Built with {@link #builder()}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ClawInstanceStatus(
-    @JsonPropertyDescription("Pending, Running, ImagePullFailed or Failed.") Phase phase,
+    @JsonPropertyDescription("Pending, Running, ImagePullFailed, Failed, Stopping or Stopped.") Phase phase,
     @JsonPropertyDescription("Human-readable summary of the phase: why the instance is not running, if it is not.") String message,
     @JsonPropertyDescription("Effective image pull policy on the Pod.") PullPolicy pullPolicy,
     @JsonPropertyDescription("Where pullPolicy came from: spec, namespace (its claw.io/default-pull-policy annotation), "
@@ -29,11 +29,14 @@ public record ClawInstanceStatus(
     @JsonPropertyDescription("Name of the owned Pod.") String podName,
     @JsonPropertyDescription("metadata.generation of the instance this status was computed for.") Long observedGeneration,
     @JsonPropertyDescription("Ready and ImagePullFailed conditions, PullSecretsFound when pull secrets are named, and "
-        + "ImageUpToDate when tags are resolved.") List<ClawCondition> conditions,
+        + "ImageUpToDate when tags are resolved, StorageReady with spec.storage and ServiceReady with spec.service.") List<ClawCondition> conditions,
     @JsonPropertyDescription("Pods of this instance that ended in a row (evicted, or stopped for good) within 10 minutes "
         + "of their creation; each was replaced, after a back-off that doubles with this count. Absent once a Pod "
         + "has run for 10 minutes.") Integer endedPods,
-    @JsonPropertyDescription("The Pod Security profile the Pod is built to, and why.") PodSecurityReport podSecurity) {
+    @JsonPropertyDescription("The Pod Security profile the Pod is built to, and why.") PodSecurityReport podSecurity,
+    @JsonPropertyDescription("Where the instance's Service serves its first port: <name>.<namespace>.svc:<port>; "
+        + "absent without spec.service or before the Service exists.") String address,
+    @JsonPropertyDescription("The instance's claim as last seen; absent without spec.storage.") StorageStatus storage) {
 
   public Optional<ClawCondition> condition(String type) {
     return conditions == null ? Optional.empty()
@@ -67,7 +70,8 @@ public record ClawInstanceStatus(
     return new Builder().phase(phase).message(message).pullPolicy(pullPolicy).pullPolicySource(pullPolicySource)
         .pullPolicyRule(pullPolicyRule).pullPolicyNote(pullPolicyNote).image(image).imageID(imageID).resolvedImage(resolvedImage)
         .pullFailureReason(pullFailureReason).pullFailure(pullFailure).podName(podName)
-        .observedGeneration(observedGeneration).conditions(conditions).endedPods(endedPods).podSecurity(podSecurity);
+        .observedGeneration(observedGeneration).conditions(conditions).endedPods(endedPods).podSecurity(podSecurity)
+        .address(address).storage(storage);
   }
 
   /** Named construction: a status has many fields of the same type. */
@@ -88,6 +92,8 @@ public record ClawInstanceStatus(
     private List<ClawCondition> conditions;
     private Integer endedPods;
     private PodSecurityReport podSecurity;
+    private String address;
+    private StorageStatus storage;
 
     private Builder() {
     }
@@ -172,9 +178,20 @@ public record ClawInstanceStatus(
       return this;
     }
 
+    public Builder address(String value) {
+      address = value;
+      return this;
+    }
+
+    public Builder storage(StorageStatus value) {
+      storage = value;
+      return this;
+    }
+
     public ClawInstanceStatus build() {
       return new ClawInstanceStatus(phase, message, pullPolicy, pullPolicySource, pullPolicyRule, pullPolicyNote,
-          image, imageID, resolvedImage, pullFailureReason, pullFailure, podName, observedGeneration, conditions, endedPods, podSecurity);
+          image, imageID, resolvedImage, pullFailureReason, pullFailure, podName, observedGeneration, conditions, endedPods, podSecurity,
+          address, storage);
     }
   }
 }

@@ -9,5 +9,9 @@ public enum Phase {
   /** The kubelet cannot pull the image (see the ImagePullFailed condition). */
   ImagePullFailed,
   /** The instance cannot run for another reason (see the Ready condition). */
-  Failed
+  Failed,
+  /** spec.stopped is true and the Pod is on its way out (stopped gracefully). */
+  Stopping,
+  /** spec.stopped is true and the instance has no Pod; its claim and Service are kept. */
+  Stopped
 }

@@ -25,6 +25,34 @@ public final class Reasons {
   /** The API server refused a change (quota, admission, validation); the message is its answer. */
   public static final String RECONCILE_ERROR = "ReconcileError";
 
+  /** spec.stopped is true and the Pod is being stopped. */
+  public static final String STOPPING = "Stopping";
+  /** spec.stopped is true and no Pod runs. */
+  public static final String STOPPED = "Stopped";
+
+  // StorageReady (also Ready's reason while an unbound claim holds the Pod back)
+  public static final String CLAIM_BOUND = "ClaimBound";
+  /** The claim is bound and asks for more than its volume holds: the volume is being expanded. */
+  public static final String CLAIM_EXPANDING = "ClaimExpanding";
+  public static final String CLAIM_PENDING = "ClaimPending";
+  public static final String STORAGE_CLASS_NOT_FOUND = "StorageClassNotFound";
+  public static final String WAITING_FOR_FIRST_CONSUMER = "WaitingForFirstConsumer";
+  public static final String NO_VOLUME_AVAILABLE = "NoVolumeAvailable";
+  public static final String CLAIM_PROVISIONING = "ClaimProvisioning";
+  /** The claim's volume is gone (phase Lost). */
+  public static final String CLAIM_LOST = "ClaimLost";
+  /** spec.storage asks for a change a claim cannot take (shrink, class, access modes); nothing was changed. */
+  public static final String STORAGE_CHANGE_REFUSED = "StorageChangeRefused";
+  /** The API server refused to grow the claim (its StorageClass does not allow expansion). */
+  public static final String EXPANSION_REFUSED = "ExpansionRefused";
+  /** A claim of the instance's claim name exists and is not the operator's. */
+  public static final String CLAIM_NAME_CONFLICT = "ClaimNameConflict";
+
+  // ServiceReady
+  public static final String SERVICE_READY = "ServiceReady";
+  /** A Service of the instance's name exists and is not the operator's. */
+  public static final String SERVICE_NAME_CONFLICT = "ServiceNameConflict";
+
   // ImagePullFailed, while False
   /** The image was pulled: the container has an image ID. */
   public static final String IMAGE_PULLED = "ImagePulled";

@@ -1,5 +1,6 @@
 package io.claw.operator.pod;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.claw.operator.api.AppVolume;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceSpec;
+import io.claw.operator.api.InstanceService;
 import io.claw.operator.api.PodSecurityProfile;
 import io.claw.operator.api.PullPolicy;
 import io.fabric8.kubernetes.api.model.Container;
@@ -29,11 +31,20 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 
 /** The Pod an instance should have: built from scratch, no I/O, same inputs give the same Pod. */
 public final class ClawPod {
 
+  /** The app container's name unless spec.containerName gives another. */
   public static final String CONTAINER_NAME = "claw";
+  /** The Pod's volume of the instance's claim (spec.storage); no name in spec.volumes may take it. */
+  public static final String STORAGE_VOLUME = "claw-storage";
+  /** The name of spec.port among the container's and the Service's ports. */
+  public static final String APP_PORT = "app";
+  /** Appended to the instance's name for its claim's. */
+  public static final String CLAIM_SUFFIX = "-storage";
 
   private static final ObjectMapper CANONICAL_JSON = JsonMapper.builder()
       .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
@@ -43,31 +54,84 @@ public final class ClawPod {
   private ClawPod() {
   }
 
-  /** The Pod has the instance's name, so there is never more than one per instance. */
   /** The app's container in a Pod, found by its name (a webhook may add containers before it). */
   public static Optional<Container> appContainer(Pod pod) {
+    String name = appContainerName(pod);
     return pod.getSpec() == null || pod.getSpec().getContainers() == null ? Optional.empty()
-        : pod.getSpec().getContainers().stream().filter(c -> CONTAINER_NAME.equals(c.getName())).findFirst();
+        : pod.getSpec().getContainers().stream().filter(c -> name.equals(c.getName())).findFirst();
   }
 
   /** The kubelet's status of the app's container, found by its name. */
   public static Optional<ContainerStatus> appContainerStatus(Pod pod) {
+    String name = appContainerName(pod);
     return pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null ? Optional.empty()
-        : pod.getStatus().getContainerStatuses().stream().filter(c -> CONTAINER_NAME.equals(c.getName())).findFirst();
+        : pod.getStatus().getContainerStatuses().stream().filter(c -> name.equals(c.getName())).findFirst();
   }
 
+  /** The app container's name in a Pod the operator built: claw, or the one its annotation names. */
+  public static String appContainerName(Pod pod) {
+    var annotations = pod.getMetadata() == null ? null : pod.getMetadata().getAnnotations();
+    return annotations == null ? CONTAINER_NAME : annotations.getOrDefault(Labels.APP_CONTAINER, CONTAINER_NAME);
+  }
+
+  /** The app container's name that the instance asks for. */
+  public static String appContainerName(ClawInstanceSpec spec) {
+    return spec.getContainerName() == null ? CONTAINER_NAME : spec.getContainerName();
+  }
+
+  /** The Pod has the instance's name, so there is never more than one per instance. */
   public static String podName(ClawInstance instance) {
     return instance.getMetadata().getName();
   }
 
+  /** The claim of spec.storage: the instance's name with a suffix, as a StatefulSet names its claims. */
+  public static String claimName(ClawInstance instance) {
+    return claimName(instance.getMetadata().getName());
+  }
+
+  public static String claimName(String instanceName) {
+    return instanceName + CLAIM_SUFFIX;
+  }
+
+  /** The instance a claim of the operator's belongs to, from its name; null for another name. */
+  public static String instanceOfClaim(String claimName) {
+    return claimName.endsWith(CLAIM_SUFFIX) ? claimName.substring(0, claimName.length() - CLAIM_SUFFIX.length()) : null;
+  }
+
+  /**
+   * The app's ports: spec.port first (named app), then spec.service.ports; each is a container
+   * port and, with spec.service, a Service port of the same number and name.
+   */
+  public static List<InstanceService.AppPort> appPorts(ClawInstanceSpec spec) {
+    List<InstanceService.AppPort> ports = new ArrayList<>();
+    if (spec.getPort() != null) {
+      ports.add(new InstanceService.AppPort(APP_PORT, spec.getPort(), InstanceService.Protocol.TCP));
+    }
+    if (spec.getService() != null) {
+      ports.addAll(spec.getService().getPorts());
+    }
+    return ports;
+  }
+
   public static Pod desired(ClawInstance instance, String image, PullPolicy pullPolicy, PodSecurityProfile profile) {
     ClawInstanceSpec given = instance.getSpec();
-    PodSpec spec = podSpec(given, image, pullPolicy, profile);
+    PodSpec spec = podSpec(given, claimName(instance), image, pullPolicy, profile);
     // the instance's own labels and annotations first, so that the operator's win
     Map<String, String> labels = new LinkedHashMap<>(given.getPodLabels());
     labels.putAll(Labels.forInstance(instance));
     Map<String, String> annotations = new LinkedHashMap<>(given.getPodAnnotations());
-    annotations.put(Labels.POD_SPEC_HASH, specHash(spec, given.getPodLabels(), given.getPodAnnotations()));
+    Map<String, String> hashed = new LinkedHashMap<>(given.getPodAnnotations());
+    String restartedAt = instance.getMetadata().getAnnotations() == null ? null
+        : instance.getMetadata().getAnnotations().get(Labels.RESTARTED_AT);
+    if (restartedAt != null) {
+      // in the hash: a new value replaces the Pod
+      hashed.put(Labels.RESTARTED_AT, restartedAt);
+      annotations.put(Labels.RESTARTED_AT, restartedAt);
+    }
+    if (given.getContainerName() != null && !CONTAINER_NAME.equals(given.getContainerName())) {
+      annotations.put(Labels.APP_CONTAINER, given.getContainerName());
+    }
+    annotations.put(Labels.POD_SPEC_HASH, specHash(spec, given.getPodLabels(), hashed));
     annotations.put(Labels.APPLIED_IMAGE, image);
     return new PodBuilder()
         .withNewMetadata()
@@ -88,17 +152,19 @@ public final class ClawPod {
         .build();
   }
 
-  private static PodSpec podSpec(ClawInstanceSpec spec, String image, PullPolicy pullPolicy, PodSecurityProfile profile) {
+  private static PodSpec podSpec(ClawInstanceSpec spec, String claimName, String image, PullPolicy pullPolicy,
+      PodSecurityProfile profile) {
     var container = new ContainerBuilder()
-        .withName(CONTAINER_NAME)
+        .withName(appContainerName(spec))
         .withImage(image)
         .withImagePullPolicy(pullPolicy.value())
         .withCommand(spec.getCommand())
         .withArgs(spec.getArgs())
+        .withEnvFrom(spec.getEnvFrom().isEmpty() ? null : spec.getEnvFrom())
         .withEnv(spec.getEnv())
         .withResources(spec.getResources())
         .withPorts(ports(spec))
-        .withVolumeMounts(spec.getVolumeMounts())
+        .withVolumeMounts(volumeMounts(spec))
         .withReadinessProbe(spec.getReadinessProbe())
         .withLivenessProbe(spec.getLivenessProbe())
         .withStartupProbe(spec.getStartupProbe())
@@ -112,13 +178,31 @@ public final class ClawPod {
         .withSecurityContext(PodSecurity.podContext(spec, profile))
         .withServiceAccountName(spec.getServiceAccountName())
         .withAutomountServiceAccountToken(token)
-        .withVolumes(spec.getVolumes().stream().map(ClawPod::volume).toList())
+        .withVolumes(volumes(spec, claimName))
         .withNodeSelector(spec.getNodeSelector().isEmpty() ? null : spec.getNodeSelector())
         .withTolerations(spec.getTolerations())
         .withAffinity(spec.getAffinity())
         .withPriorityClassName(spec.getPriorityClassName())
         .withTerminationGracePeriodSeconds(spec.getTerminationGracePeriodSeconds())
         .build();
+  }
+
+  private static List<Volume> volumes(ClawInstanceSpec spec, String claimName) {
+    List<Volume> volumes = new ArrayList<>(spec.getVolumes().stream().map(ClawPod::volume).toList());
+    if (spec.getStorage() != null) {
+      volumes.add(new VolumeBuilder().withName(STORAGE_VOLUME).withNewPersistentVolumeClaim()
+          .withClaimName(claimName).endPersistentVolumeClaim().build());
+    }
+    return volumes;
+  }
+
+  private static List<VolumeMount> volumeMounts(ClawInstanceSpec spec) {
+    if (spec.getStorage() == null) {
+      return spec.getVolumeMounts();
+    }
+    List<VolumeMount> mounts = new ArrayList<>(spec.getVolumeMounts());
+    mounts.add(new VolumeMountBuilder().withName(STORAGE_VOLUME).withMountPath(spec.getStorage().getMountPath()).build());
+    return mounts;
   }
 
   private static Volume volume(AppVolume v) {
@@ -133,10 +217,8 @@ public final class ClawPod {
   }
 
   private static List<ContainerPort> ports(ClawInstanceSpec spec) {
-    if (spec.getPort() == null) {
-      return List.of();
-    }
-    return List.of(new ContainerPortBuilder().withName("app").withContainerPort(spec.getPort()).withProtocol("TCP").build());
+    return appPorts(spec).stream().map(p -> new ContainerPortBuilder().withName(p.getName())
+        .withContainerPort(p.getPort()).withProtocol(p.protocolOrDefault()).build()).toList();
   }
 
   /**

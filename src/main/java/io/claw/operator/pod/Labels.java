@@ -33,6 +33,14 @@ public final class Labels {
    */
   public static final String ENDED_PODS = ClawInstance.GROUP + "/ended-pods";
 
+  /** On a Pod whose app container is not named claw (spec.containerName): that name. */
+  public static final String APP_CONTAINER = ClawInstance.GROUP + "/app-container";
+  /**
+   * Set on an instance (any value, e.g. a time) to restart it: copied to its Pod, where a new value
+   * replaces the Pod once, gracefully, as kubectl rollout restart does for a Deployment.
+   */
+  public static final String RESTARTED_AT = ClawInstance.GROUP + "/restartedAt";
+
   private static final int MAX_LABEL_VALUE = 63;
 
   private Labels() {

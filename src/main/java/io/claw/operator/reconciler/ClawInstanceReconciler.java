@@ -25,8 +25,12 @@ import io.claw.operator.status.Observation;
 import io.claw.operator.status.PullFailure;
 import io.claw.operator.status.PullSecrets;
 import io.claw.operator.status.Rejection;
+import io.claw.operator.status.ServiceFacts;
+import io.claw.operator.status.StorageFacts;
 import io.claw.operator.status.StatusCalculator;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -73,6 +77,8 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
   private final NodeImages nodeImages = new NodeImages();
   private final ServedNamespaces namespaces = new ServedNamespaces();
   private final OwnedPod pods = new OwnedPod();
+  private final OwnedClaim claims = new OwnedClaim();
+  private final OwnedService services = new OwnedService();
   private final InstanceReports reports;
   private final TagResolutionSetup tagSetup;
   private final TagResolver<ResourceID> tags;
@@ -92,6 +98,8 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
     metrics.countInstancesByPhase(context.getPrimaryCache());
     List<EventSource<?, ClawInstance>> sources = new ArrayList<>();
     sources.add(pods.eventSource(context, LIST_PAGE));
+    sources.add(claims.eventSource(context, LIST_PAGE));
+    sources.add(services.eventSource(context, LIST_PAGE));
     if (config.readNamespaces()) {
       sources.addAll(namespaces.eventSources(context));
     }
@@ -107,9 +115,12 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
     Instant now = clock.instant();
     Observed observed = observe(instance, context, now);
     Plan plan = Plan.of(observed, planSettings, now);
+    StorageFacts storage = claims.apply(plan.claim(), instance, context);
+    ServiceFacts service = services.apply(plan.service(), instance, context);
     PodOutcome outcome = apply(plan, instance, context, now);
     reports.applied(instance, plan, outcome, now);
-    Observation input = outcome instanceof PodOutcome.Settled settled ? statusInput(observed, plan, settled) : null;
+    Observation input = outcome instanceof PodOutcome.Settled settled
+        ? statusInput(observed, plan, settled, storage, service) : null;
     ClawInstanceStatus status = status(instance, plan, outcome, input, now);
     ClawInstanceStatus written = status != null && StatusWrite.needed(instance.getStatus(), status) ? status : null;
     boolean specMovedOn = written != null && writeStatus(instance, written, context);
@@ -129,7 +140,9 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
     TagResolution mode = TagResolution.NONE;
     boolean neverResolves = false;
     Optional<Resolution> answer = Optional.empty();
-    if (image != null) {
+    boolean stopped = instance.getSpec().stopped();
+    // a stopped instance pulls nothing: no registry request and no pull secret read for it
+    if (image != null && !stopped) {
       NamedSecrets namedSecrets = NamedSecrets.in(context.getClient(), namespace);
       if (config.checkPullSecrets()) {
         secrets = pullSecretCheck.check(namedSecrets, namespace, instance.getSpec().getImagePullSecrets());
@@ -141,7 +154,21 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
       }
     }
     return new Observed(instance, image, parts, namespaces.pullPolicyDefault(namespace), namespaces.level(namespace),
-        live, secrets, mode, neverResolves, answer, nodeOfFailingPod(live, context, now));
+        live, secrets, mode, neverResolves, answer, stopped ? null : nodeOfFailingPod(live, context, now),
+        owned(instance, context));
+  }
+
+  /** The claim and Service as cached; for a claim that has not bound, the newest Event about it. */
+  private Observed.Owned owned(ClawInstance instance, Context<ClawInstance> context) {
+    if (instance.getSpec().getStorage() == null && instance.getSpec().getService() == null) {
+      // the Service of a removed spec.service is looked up, to be deleted
+      Optional<Service> service = services.cached(instance);
+      return service.isEmpty() ? Observed.Owned.NONE : new Observed.Owned(Optional.empty(), null, null, service);
+    }
+    Optional<PersistentVolumeClaim> claim = instance.getSpec().getStorage() == null ? Optional.empty()
+        : claims.cached(instance);
+    return new Observed.Owned(claim, claims.refusedSize(instance),
+        OwnedClaim.newestEvent(context.getClient(), claim.orElse(null)), services.cached(instance));
   }
 
   /**
@@ -182,7 +209,8 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
    * What the status is computed from, in one place: what was observed, what was planned and what
    * became of the Pod.
    */
-  static Observation statusInput(Observed observed, Plan plan, PodOutcome.Settled pod) {
+  static Observation statusInput(Observed observed, Plan plan, PodOutcome.Settled pod, StorageFacts storage,
+      ServiceFacts service) {
     PodDecision decision = plan.pod();
     String image = plan.podImage();
     Rejection rejection = null;
@@ -196,8 +224,11 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
     } else if (observed.node() != null) {
       node = observed.node().factsFor(image);
     }
+    StorageFacts claim = storage == null || storage.claim() == null || observed.owned().claimEvent() == null
+        ? storage : new StorageFacts(storage.claimName(), storage.claim(), false, storage.refusalReason(),
+            storage.refusal(), observed.owned().claimEvent());
     return new Observation(observed.instance(), plan.policy(), image, pod.state(), pod.pod(), observed.pullSecrets(),
-        node, plan.security(), rejection, plan.tag());
+        node, plan.security(), rejection, plan.tag(), claim, service);
   }
 
   /**

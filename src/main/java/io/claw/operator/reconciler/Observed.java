@@ -2,6 +2,10 @@ package io.claw.operator.reconciler;
 
 import java.util.Optional;
 
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Service;
+
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.api.ImageParts;
@@ -26,10 +30,24 @@ import io.fabric8.kubernetes.api.model.Pod;
  * @param neverResolves whether the image's registry is on the operator's never-resolve list
  * @param registryAnswer the tag resolver's answer; empty when the registry was not asked
  * @param node the node of a live Pod that fails to pull, as last read; null otherwise
+ * @param owned the instance's claim and Service as cached, and what is known of the claim besides
  */
 record Observed(ClawInstance instance, String image, ImageParts parts, String namespacePullPolicy,
     PodSecurityChoice.NamespaceLevel namespaceLevel, Optional<Pod> livePod, PullSecrets pullSecrets,
-    TagResolution tagResolution, boolean neverResolves, Optional<Resolution> registryAnswer, NodeImages.Seen node) {
+    TagResolution tagResolution, boolean neverResolves, Optional<Resolution> registryAnswer, NodeImages.Seen node,
+    Owned owned) {
+
+  /**
+   * The instance's other owned objects as cached.
+   *
+   * @param refusedClaimSize a size the API server refused to grow the claim to; null if none
+   * @param claimEvent the newest Event about a claim that has not bound; null otherwise
+   */
+  record Owned(Optional<PersistentVolumeClaim> claim, String refusedClaimSize, Event claimEvent,
+      Optional<Service> service) {
+
+    static final Owned NONE = new Owned(Optional.empty(), null, null, Optional.empty());
+  }
 
   /** The stored status as far as it can be built on. */
   ClawInstanceStatus previousStatus() {

@@ -96,6 +96,19 @@ final class OwnedPod {
     if (decision instanceof PodDecision.Rejected rejected) {
       return new PodOutcome.Settled(PodState.REJECTED, rejected.live().orElse(null));
     }
+    if (decision instanceof PodDecision.Stop stop) {
+      if (stop.live().isEmpty()) {
+        return new PodOutcome.Settled(PodState.STOPPED, null);
+      }
+      Pod live = stop.live().get();
+      if (live.getMetadata().getDeletionTimestamp() != null) {
+        return new PodOutcome.Settled(PodState.STOPPING, live);
+      }
+      LOG.infof("Stopping Pod %s: spec.stopped is true", name(live));
+      return deleteJudged(context.getClient(), live, stop.gracePeriodSeconds())
+          ? new PodOutcome.Settled(PodState.STOPPING, live)
+          : new PodOutcome.JudgeAgain();
+    }
     if (decision instanceof PodDecision.Create) {
       return create(instance, context, desired, plan);
     }
@@ -174,7 +187,7 @@ final class OwnedPod {
     return new PodBuilder(pod)
         .editMetadata().withAnnotations(annotations).endMetadata()
         .editSpec()
-          .editMatchingContainer(c -> ClawPod.CONTAINER_NAME.equals(c.getName())).withImage(image).endContainer()
+          .editMatchingContainer(c -> ClawPod.appContainerName(pod).equals(c.getName())).withImage(image).endContainer()
         .endSpec()
         .build();
   }

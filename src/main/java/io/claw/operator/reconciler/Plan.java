@@ -37,9 +37,11 @@ import io.fabric8.kubernetes.api.model.Pod;
  * @param desired the Pod the instance should have; null when none can be built
  * @param pod what to do about the instance's Pod
  * @param followTag whether the instance stays a follower of its tag's resolution
+ * @param claim what to do about the instance's claim (spec.storage)
+ * @param service what to do about the instance's Service (spec.service)
  */
 record Plan(EffectivePullPolicy policy, PodSecurityReport security, TagReport tag, String podImage, Pod desired,
-    PodDecision pod, boolean followTag) {
+    PodDecision pod, boolean followTag, OwnedClaim.Decision claim, OwnedService.Decision service) {
 
   /** The operator's settings that a plan follows. */
   record Settings(PullPolicyRules rules, Optional<PullPolicy> defaultPullPolicy, boolean specOverridesCredentialsRequired,
@@ -58,15 +60,27 @@ record Plan(EffectivePullPolicy policy, PodSecurityReport security, TagReport ta
         instance.getSpec().getPullPolicy(), namespace, observed.namespacePullPolicy(), observed.parts(),
         settings.rules(), settings.defaultPullPolicy(), settings.specOverridesCredentialsRequired()));
     PodSecurityReport security = PodSecurityChoice.choose(settings.podSecurity(), namespace, observed.namespaceLevel());
+    // an instance that cannot name its claim or Service makes neither; its spec is refused below
+    boolean buildable = SpecProblems.of(instance).isEmpty();
+    OwnedClaim.Decision claim = buildable
+        ? OwnedClaim.decide(instance, observed.owned().claim(), observed.owned().refusedClaimSize())
+        : new OwnedClaim.None();
+    OwnedService.Decision service = buildable ? OwnedService.decide(instance, observed.owned().service())
+        : new OwnedService.None();
+    if (instance.getSpec().stopped()) {
+      return new Plan(policy, security, null, null, null, new PodDecision.Stop(observed.livePod()), false, claim,
+          service);
+    }
     if (observed.image() == null) {
-      return new Plan(policy, security, null, null, null, new PodDecision.NoImage(), false);
+      return new Plan(policy, security, null, null, null, new PodDecision.NoImage(), false, claim, service);
     }
     Optional<DigestChoice> digest = observed.resolvesTag() ? Optional.of(digest(observed, now)) : Optional.empty();
     TagReport tag = digest.map(DigestChoice::report).orElseGet(() -> notResolved(observed));
     boolean follow = digest.map(DigestChoice::follow).orElse(false);
     String podImage = digest.isPresent() ? digest.get().image() : observed.image();
     if (podImage == null) {
-      return new Plan(policy, security, tag, null, null, new PodDecision.AwaitDigest(observed.livePod()), follow);
+      return new Plan(policy, security, tag, null, null, new PodDecision.AwaitDigest(observed.livePod()), follow, claim,
+          service);
     }
     Pod desired = ClawPod.desired(instance, podImage, policy.policy(), security.profile());
     if (digest.isPresent()) {
@@ -76,7 +90,7 @@ record Plan(EffectivePullPolicy policy, PodSecurityReport security, TagReport ta
         .<PodDecision>map(why -> new PodDecision.Rejected(why, observed.livePod()))
         .orElseGet(() -> PodDecision.decide(instance, observed.livePod(), desired,
             secretsAppeared(instance, observed.pullSecrets()), now));
-    return new Plan(policy, security, tag, podImage, desired, decision, follow);
+    return new Plan(policy, security, tag, podImage, desired, decision, follow, claim, service);
   }
 
   private static DigestChoice digest(Observed observed, Instant now) {
@@ -98,7 +112,7 @@ record Plan(EffectivePullPolicy policy, PodSecurityReport security, TagReport ta
    * fails the restricted standard where it applies (a namespace enforcing it refuses such a Pod).
    */
   static Optional<Rejection> rejection(ClawInstance instance, Pod desired, PodSecurityReport security) {
-    List<String> problems = SpecProblems.of(instance.getSpec());
+    List<String> problems = SpecProblems.of(instance);
     if (!problems.isEmpty()) {
       return Optional.of(new Rejection(Reasons.INVALID_SPEC, "The spec cannot be built into a Pod: "
           + String.join("; ", problems)));

@@ -33,6 +33,18 @@ sealed interface PodDecision {
   record Rejected(Rejection why, Optional<Pod> live) implements PodDecision {
   }
 
+  /**
+   * spec.stopped: the Pod goes, gracefully (at once if its app never ran or cannot run), and none
+   * is created.
+   */
+  record Stop(Optional<Pod> live) implements PodDecision {
+
+    /** 0 for a Pod in which no app runs or can run; null for the Pod's own grace period. */
+    Long gracePeriodSeconds() {
+      return live.filter(PullFailure::blocksPodThatNeverRan).map(p -> 0L).orElse(null);
+    }
+  }
+
   /** No Pod of the instance's name in the cache: create the desired one. */
   record Create() implements PodDecision {
   }

@@ -10,10 +10,18 @@ import io.fabric8.kubernetes.api.model.Pod;
  *
  * @param image the image the Pod should run; null in state NO_IMAGE
  * @param pod the live Pod in states PRESENT and REPLACING; null otherwise
+ * @param storage the claim of spec.storage; null without it
+ * @param service the Service of spec.service; null without it
  */
 public record Observation(ClawInstance instance, EffectivePullPolicy pullPolicy, String image,
     PodState podState, Pod pod, PullSecrets pullSecrets, NodeFacts node, PodSecurityReport podSecurity,
-    Rejection rejection, TagReport tag) {
+    Rejection rejection, TagReport tag, StorageFacts storage, ServiceFacts service) {
+
+  /** Without spec.storage and spec.service. */
+  public Observation(ClawInstance instance, EffectivePullPolicy pullPolicy, String image, PodState podState, Pod pod,
+      PullSecrets pullSecrets, NodeFacts node, PodSecurityReport podSecurity, Rejection rejection, TagReport tag) {
+    this(instance, pullPolicy, image, podState, pod, pullSecrets, node, podSecurity, rejection, tag, null, null);
+  }
 
   /** What a test needs most: no pull secrets checked, nothing known of the node, no profile, rejection or tag. */
   public Observation(ClawInstance instance, EffectivePullPolicy pullPolicy, String image, PodState podState, Pod pod) {

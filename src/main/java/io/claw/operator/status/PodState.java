@@ -15,5 +15,9 @@ public enum PodState {
   /** The spec cannot be built into a Pod (Observation.rejection says why); a live Pod stays as it was. */
   REJECTED,
   /** The image's tag is to be resolved and no digest is known yet: no Pod until there is one. */
-  AWAITING_DIGEST
+  AWAITING_DIGEST,
+  /** spec.stopped: the Pod is being deleted. */
+  STOPPING,
+  /** spec.stopped: no Pod. */
+  STOPPED
 }

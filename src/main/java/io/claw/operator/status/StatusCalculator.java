@@ -7,6 +7,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import io.claw.operator.api.ClawCondition;
@@ -42,7 +43,8 @@ public final class StatusCalculator {
   public static ClawInstanceStatus compute(Observation observed, Instant now) {
     ClawInstanceStatus previous = ClawInstanceStatus.usable(observed.instance().getStatus());
     Long generation = observed.instance().getMetadata().getGeneration();
-    Assessment verdict = withMissingSecrets(assess(observed, previous, now), observed);
+    StorageReport storage = observed.storage() == null ? null : StorageReport.of(observed.storage(), observed.instance());
+    Assessment verdict = waitingForClaim(withMissingSecrets(assess(observed, previous, now), observed), storage);
 
     ClawCondition ready = new ClawCondition(ClawCondition.READY,
         verdict.ready() ? ClawCondition.TRUE : ClawCondition.FALSE,
@@ -52,12 +54,15 @@ public final class StatusCalculator {
     Optional<ClawCondition> upToDate = Optional.ofNullable(observed.tag()).map(TagReport::condition)
         .map(c -> new ClawCondition(c.type(), c.status(), c.reason(), c.message(), null, generation));
     List<ClawCondition> conditions = Stream.of(Stream.of(ready, pull),
-            pullSecretsCondition(observed, generation).stream(), upToDate.stream())
+            pullSecretsCondition(observed, generation).stream(), upToDate.stream(),
+            Optional.ofNullable(storage).map(r -> r.condition(generation)).stream(),
+            Optional.ofNullable(observed.service()).map(f -> serviceCondition(f, generation)).stream())
         .flatMap(s -> s)
         .map(c -> c.transitionedSince(previousConditions, now))
         .toList();
 
-    String podName = observed.podState() == PodState.NO_IMAGE ? null : ClawPod.podName(observed.instance());
+    String podName = observed.podState() == PodState.NO_IMAGE || observed.podState() == PodState.STOPPED ? null
+        : ClawPod.podName(observed.instance());
     return ClawInstanceStatus.builder()
         .phase(verdict.phase())
         .message(verdict.message())
@@ -75,7 +80,40 @@ public final class StatusCalculator {
         .conditions(conditions)
         .endedPods(observed.pod() == null ? null : PodEnding.endedPods(observed.pod(), now))
         .podSecurity(observed.podSecurity())
+        .address(address(observed.service()))
+        .storage(storage == null ? null : storage.status())
         .build();
+  }
+
+  /** A Pod that is not scheduled because its claim has not bound says so, in the claim's words. */
+  private static Assessment waitingForClaim(Assessment verdict, StorageReport storage) {
+    if (storage == null || storage.bound() || !Reasons.POD_NOT_SCHEDULED.equals(verdict.reason())
+        || Reasons.WAITING_FOR_FIRST_CONSUMER.equals(storage.reason())) {
+      return verdict;
+    }
+    return Assessment.notReady(verdict.phase(), storage.reason(), verdict.message() + ". " + storage.message());
+  }
+
+  /** Where the Service serves the first port: {@code name.namespace.svc:port}. */
+  static String address(ServiceFacts facts) {
+    if (facts == null || facts.service() == null || facts.service().getSpec().getPorts().isEmpty()) {
+      return null;
+    }
+    return facts.name() + "." + facts.service().getMetadata().getNamespace() + ".svc:"
+        + facts.service().getSpec().getPorts().get(0).getPort();
+  }
+
+  private static ClawCondition serviceCondition(ServiceFacts facts, Long generation) {
+    if (facts.nameConflict()) {
+      return new ClawCondition(ClawCondition.SERVICE_READY, ClawCondition.FALSE, Reasons.SERVICE_NAME_CONFLICT,
+          "A Service named " + facts.name() + " exists and is not this instance's; delete or rename it, or give the "
+              + "instance another name", null, generation);
+    }
+    String ports = facts.service().getSpec().getPorts().stream()
+        .map(p -> p.getName() + " " + p.getPort() + "/" + p.getProtocol()).collect(Collectors.joining(", "));
+    return new ClawCondition(ClawCondition.SERVICE_READY, ClawCondition.TRUE, Reasons.SERVICE_READY,
+        "Service " + facts.name() + " (" + facts.service().getSpec().getType() + ") serves " + ports
+            + " from the instance's Pod", null, generation);
   }
 
   /**
@@ -169,7 +207,21 @@ public final class StatusCalculator {
       case PRESENT -> assessPod(observed, previous, podName);
       case AWAITING_DIGEST -> Assessment.notReady(Phase.Pending, Reasons.RESOLVING_TAG,
           observed.tag().condition().message());
+      case STOPPING -> Assessment.notReady(Phase.Stopping, Reasons.STOPPING, "Stopping: Pod " + podName
+          + " is being deleted gracefully (spec.stopped is true)" + kept(observed));
+      case STOPPED -> Assessment.notReady(Phase.Stopped, Reasons.STOPPED, "Stopped (spec.stopped is true): no Pod runs"
+          + kept(observed) + ". Start it with: kubectl patch claw " + observed.instance().getMetadata().getName()
+          + " --type=merge -p '{\"spec\":{\"stopped\":false}}'");
     };
+  }
+
+  /** What a stopped instance keeps. */
+  private static String kept(Observation observed) {
+    List<String> kept = Stream.of(
+            Optional.ofNullable(observed.storage()).filter(s -> s.claim() != null).map(s -> "claim " + s.claimName()),
+            Optional.ofNullable(observed.service()).filter(s -> s.service() != null).map(s -> "Service " + s.name()))
+        .flatMap(Optional::stream).toList();
+    return kept.isEmpty() ? "" : "; " + String.join(" and ", kept) + (kept.size() == 1 ? " is" : " are") + " kept";
   }
 
   private static Assessment backingOff(Pod pod, PodEnding ending, String podName, Instant now) {
@@ -325,7 +377,7 @@ public final class StatusCalculator {
     }
     return previous.condition(ClawCondition.IMAGE_PULL_FAILED)
         .filter(ClawCondition::isTrue)
-        .map(c -> new PullFailure(ClawPod.CONTAINER_NAME, c.reason(), c.message()));
+        .map(c -> new PullFailure(ClawPod.appContainerName(observed.instance().getSpec()), c.reason(), c.message()));
   }
 
   private static Optional<PodCondition> podCondition(Pod pod, String type) {

@@ -37,7 +37,8 @@ class PlanTest {
 
   private static Observed observed(ClawInstance instance, String image, TagResolution mode, Optional<Resolution> answer) {
     return new Observed(instance, image, image == null ? null : ImageParts.of(image), null,
-        PodSecurityChoice.NamespaceLevel.UNLABELLED, Optional.empty(), PullSecrets.NOT_CHECKED, mode, false, answer, null);
+        PodSecurityChoice.NamespaceLevel.UNLABELLED, Optional.empty(), PullSecrets.NOT_CHECKED, mode, false, answer, null,
+        Observed.Owned.NONE);
   }
 
   @Test
@@ -90,5 +91,35 @@ class PlanTest {
     PodDecision.Rejected rejected = assertInstanceOf(PodDecision.Rejected.class, plan.pod());
     assertEquals(Reasons.INVALID_SPEC, rejected.why().reason());
     assertEquals(Optional.empty(), rejected.live());
+  }
+
+  @Test
+  void aStoppedInstanceStopsItsPodFollowsNoTagAndStillPlansItsClaimAndService() {
+    ClawInstance instance = WEB.image("registry.local/app:1").build();
+    instance.getSpec().setStopped(true);
+    instance.getSpec().setPort(3001);
+    instance.getSpec().setService(new io.claw.operator.api.InstanceService());
+    io.claw.operator.api.InstanceStorage storage = new io.claw.operator.api.InstanceStorage();
+    storage.setSize(new io.fabric8.kubernetes.api.model.Quantity("1Gi"));
+    storage.setMountPath("/config");
+    instance.getSpec().setStorage(storage);
+    Plan plan = Plan.of(observed(instance, "registry.local/app:1", TagResolution.TRACK, Optional.empty()), SETTINGS, NOW);
+    assertEquals(new PodDecision.Stop(Optional.empty()), plan.pod());
+    assertFalse(plan.followTag(), "a stopped instance asks the registry nothing");
+    assertNull(plan.desired());
+    assertInstanceOf(OwnedClaim.Create.class, plan.claim());
+    assertInstanceOf(OwnedService.Create.class, plan.service());
+  }
+
+  @Test
+  void anInstanceWhoseNameCannotNameAServiceMakesNoneAndIsRejected() {
+    ClawInstance instance = TestInstance.named("1st.desk").in("ns").uid("uid-1").image("app:1").build();
+    instance.getSpec().setPort(3001);
+    instance.getSpec().setService(new io.claw.operator.api.InstanceService());
+    Plan plan = Plan.of(observed(instance, "app:1", TagResolution.NONE, Optional.empty()), SETTINGS, NOW);
+    assertInstanceOf(OwnedService.None.class, plan.service());
+    PodDecision.Rejected rejected = assertInstanceOf(PodDecision.Rejected.class, plan.pod());
+    assertTrue(rejected.why().message().contains("spec.service needs an instance name that can name a Service"),
+        rejected.why().message());
   }
 }

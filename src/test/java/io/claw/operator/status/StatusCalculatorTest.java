@@ -11,6 +11,14 @@ import org.junit.jupiter.api.Test;
 
 import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstance;
+import io.claw.operator.api.InstanceService;
+import io.claw.operator.api.InstanceStorage;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.api.EffectivePullPolicy;
 import io.claw.operator.api.Phase;
@@ -367,5 +375,70 @@ class StatusCalculatorTest {
         .addToAnnotations(io.claw.operator.pod.Labels.ENDED_PODS, "2").endMetadata().build();
     assertEquals(2, observe(replacement, "nginx:1.27", T0.plusSeconds(60)).endedPods());
     assertNull(observe(replacement, "nginx:1.27", T0.plus(PodEnding.STREAK_RESET)).endedPods());
+  }
+
+  @Test
+  void aStoppedInstanceSaysSoAndHowToStartItAndAStoppingOneNamesThePod() {
+    withStorageAndService();
+    Observation stopping = new Observation(instance, POLICY, "nginx:1.27", PodState.STOPPING, pod(), PullSecrets.NOT_CHECKED,
+        NodeFacts.UNKNOWN, null, null, null, boundClaim(), service());
+    ClawInstanceStatus going = StatusCalculator.compute(stopping, T0);
+    assertEquals(Phase.Stopping, going.phase());
+    assertEquals(Reasons.STOPPING, going.condition(ClawCondition.READY).orElseThrow().reason());
+    assertEquals("web", going.podName());
+    Observation stopped = new Observation(instance, POLICY, "nginx:1.27", PodState.STOPPED, null, PullSecrets.NOT_CHECKED,
+        NodeFacts.UNKNOWN, null, null, null, boundClaim(), service());
+    ClawInstanceStatus status = StatusCalculator.compute(stopped, T0);
+    assertEquals(Phase.Stopped, status.phase());
+    assertEquals(ClawCondition.FALSE, status.condition(ClawCondition.READY).orElseThrow().status());
+    assertEquals("Stopped (spec.stopped is true): no Pod runs; claim web-storage and Service web are kept. Start it "
+        + "with: kubectl patch claw web --type=merge -p '{\"spec\":{\"stopped\":false}}'", status.message());
+    assertNull(status.podName());
+    assertEquals("web.ns.svc:3001", status.address(), "the Service stays, and so does its address");
+    assertEquals("Bound", status.storage().phase());
+    assertEquals(ClawCondition.TRUE, status.condition(ClawCondition.STORAGE_READY).orElseThrow().status());
+    assertEquals(ClawCondition.TRUE, status.condition(ClawCondition.SERVICE_READY).orElseThrow().status());
+  }
+
+  @Test
+  void aPodHeldBackByAClaimThatCannotBindSaysWhyInTheClaimsWords() {
+    withStorageAndService();
+    PersistentVolumeClaim pending = new PersistentVolumeClaimBuilder(boundClaim().claim()).editSpec().withVolumeName(null)
+        .endSpec().withNewStatus().withPhase("Pending").endStatus().build();
+    Event noClass = new EventBuilder().withReason("ProvisioningFailed")
+        .withMessage("storageclass.storage.k8s.io \"manual\" not found").build();
+    ClawInstanceStatus status = StatusCalculator.compute(new Observation(instance, POLICY, "nginx:1.27", PodState.PRESENT,
+        pod(), PullSecrets.NOT_CHECKED, NodeFacts.UNKNOWN, null, null, null,
+        new StorageFacts("web-storage", pending, false, null, null, noClass), null), T0);
+    assertEquals(Phase.Pending, status.phase());
+    ClawCondition ready = status.condition(ClawCondition.READY).orElseThrow();
+    assertEquals(Reasons.STORAGE_CLASS_NOT_FOUND, ready.reason());
+    assertTrue(ready.message().contains("is not scheduled") && ready.message().contains("no StorageClass named manual"),
+        ready.message());
+    assertEquals(Reasons.STORAGE_CLASS_NOT_FOUND, status.condition(ClawCondition.STORAGE_READY).orElseThrow().reason());
+    assertNull(status.address());
+  }
+
+  private void withStorageAndService() {
+    InstanceStorage storage = new InstanceStorage();
+    storage.setSize(new Quantity("1Gi"));
+    storage.setMountPath("/config");
+    instance.getSpec().setStorage(storage);
+    instance.getSpec().setPort(3001);
+    instance.getSpec().setService(new InstanceService());
+  }
+
+  private StorageFacts boundClaim() {
+    return new StorageFacts("web-storage", new PersistentVolumeClaimBuilder().withNewMetadata().withName("web-storage")
+        .withNamespace("ns").endMetadata().withNewSpec().withVolumeName("pv-1").withAccessModes("ReadWriteOnce")
+        .withStorageClassName("manual").withNewResources().addToRequests("storage", new Quantity("1Gi")).endResources()
+        .endSpec().withNewStatus().withPhase("Bound").addToCapacity("storage", new Quantity("1Gi")).endStatus().build(),
+        false, null, null, null);
+  }
+
+  private ServiceFacts service() {
+    return new ServiceFacts("web", new ServiceBuilder().withNewMetadata().withName("web").withNamespace("ns").endMetadata()
+        .withNewSpec().withType("ClusterIP").addNewPort().withName("app").withPort(3001).withProtocol("TCP").endPort()
+        .endSpec().build(), false);
   }
 }
