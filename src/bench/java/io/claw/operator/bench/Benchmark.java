@@ -22,6 +22,8 @@ import org.awaitility.Awaitility;
 import io.claw.operator.testing.Seen;
 import io.claw.operator.testing.Stats;
 import io.claw.operator.api.ClawInstance;
+import io.claw.operator.api.InstanceService;
+import io.claw.operator.api.InstanceStorage;
 import io.claw.operator.api.TagResolution;
 import io.claw.operator.helm.Chart;
 import io.claw.operator.testing.ControllerManager;
@@ -30,7 +32,13 @@ import io.claw.operator.testing.OperatorProcess;
 import io.claw.operator.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -55,6 +63,8 @@ public final class Benchmark {
   /** The tag resolution interval of the tracking step: short, so that three of them fit in it. */
   private static final Duration TRACK_INTERVAL = Duration.ofSeconds(10);
   private static final int TRACKING = 1000;
+  /** Instances with a claim and a Service, against StatefulSets of one replica with a claim template. */
+  private static final int PLATFORM = 1000;
 
   private final KubernetesClient client;
   private final OperatorProcess operator;
@@ -113,6 +123,9 @@ public final class Benchmark {
         }
         tracking = benchmark.tracking(TRACKING);
         System.out.println(tracking);
+        String platform = benchmark.platform(PLATFORM);
+        System.out.println(platform);
+        tracking += "\n" + platform;
         // last: it stops the operator that the steps above measured
         restart = benchmark.restart(cluster);
         benchmark.pool.shutdownNow();
@@ -193,7 +206,7 @@ public final class Benchmark {
     double[] memory = memory();
     heapHistogram(n);
     return new Result(n, baseline, withPeer, withOperator,
-        peerStep.seconds().get("replicaset controller") * 1000 / n, operatorStep.seconds().get("operator") * 1000 / n,
+        peerStep.seconds().get(CpuTime.PEER) * 1000 / n, operatorStep.seconds().get("operator") * 1000 / n,
         Stats.percentile(latencies, 50), Stats.percentile(latencies, 99), quiet[0], quiet[1], memory[0],
         (memory[0] - warmHeapMiB) * 1024 / (cachedInstances - WARM_UP), memory[1], memory[2]);
   }
@@ -315,6 +328,108 @@ public final class Benchmark {
         instanceWrites.get(), podWrites.get(),
         afterQuiet.minus(afterCreate).seconds().get("operator") * 1000 / quiet.dividedBy(TRACK_INTERVAL), moved,
         registry.requests() - moveStart, afterMove.minus(afterQuiet).seconds().get("operator") * 1000 / n);
+  }
+
+  /**
+   * {@code n} instances with a claim and a Service, side by side with {@code n} StatefulSets of one
+   * replica with a claim template and their headless Services (the client creates those, as a
+   * StatefulSet's user does): time until every Pod, claim and Service exists and every status says
+   * so, and CPU per object. Then every instance is stopped, and a quiet window counts the
+   * reconciles of those stopped instances (goal: none).
+   */
+  private String platform(int n) throws Exception {
+    System.out.printf("[benchmark] platform, N = %d%n", n);
+    String peerNs = Fixtures.newNamespace(client);
+    CpuTime.Sample before = cpu.sample();
+    double peerSeconds = seconds(() -> createStatefulSetsAndAwaitPodsClaimsAndStatus(peerNs, n));
+    CpuTime.Sample afterPeer = cpu.sample();
+    String ns = Fixtures.newNamespace(client);
+    double operatorSeconds;
+    try (Seen<Pod> pods = Seen.watch(client.pods().inNamespace(ns), p -> true);
+        Seen<PersistentVolumeClaim> claims = Seen.watch(client.persistentVolumeClaims().inNamespace(ns), c -> true);
+        Seen<Service> services = Seen.watch(client.services().inNamespace(ns), s -> true);
+        Seen<ClawInstance> statuses = Seen.watch(client.resources(ClawInstance.class).inNamespace(ns),
+            ci -> ci.getStatus() != null && ci.getStatus().storage() != null && ci.getStatus().address() != null)) {
+      operatorSeconds = seconds(() -> {
+        parallel(n, i -> client.resource(withClaimAndService(Fixtures.instance(ns, "desk-" + i, "nginx:1.27", null)))
+            .create());
+        awaitTrue(() -> pods.count() == n && claims.count() == n && services.count() == n && statuses.count() == n);
+      });
+    }
+    CpuTime.Sample afterOperator = cpu.sample();
+    cachedInstances += n;
+    CpuTime.Sample peerStep = afterPeer.minus(before);
+    CpuTime.Sample operatorStep = afterOperator.minus(afterPeer);
+    double peerCpu = peerStep.seconds().get(CpuTime.PEER) * 1000 / n;
+    double operatorCpu = operatorStep.seconds().get("operator") * 1000 / n;
+    cpuTables.add(CpuTime.table(n, List.of("peer: StatefulSets + claims", "operator: instances + claims + Services"),
+        List.of(peerStep, operatorStep)));
+
+    double stopSeconds;
+    try (Seen<ClawInstance> stopped = Seen.watch(client.resources(ClawInstance.class).inNamespace(ns),
+        ci -> ci.getStatus() != null && ci.getStatus().phase() == io.claw.operator.api.Phase.Stopped)) {
+      stopSeconds = seconds(() -> {
+        parallel(n, i -> client.resources(ClawInstance.class).inNamespace(ns).withName("desk-" + i)
+            .edit(ci -> {
+              ci.getSpec().setStopped(true);
+              return ci;
+            }));
+        awaitTrue(() -> stopped.count() == n);
+      });
+    }
+    Thread.sleep(2000); // the last status writes' own events
+    double reconcilesBefore = scrape(RECONCILES);
+    CpuTime.Sample quietStart = cpu.sample();
+    Thread.sleep(QUIET_WINDOW.toMillis());
+    double quietReconciles = scrape(RECONCILES) - reconcilesBefore;
+    double quietCpu = cpu.sample().minus(quietStart).seconds().get("operator") * 1000;
+    return String.format("Instances with a claim and a Service, N = %d: StatefulSet controller (one replica, a claim "
+        + "template, a headless Service by the client) %.2f s, operator %.2f s, time ratio %.2f; CPU per object %.1f ms "
+        + "(StatefulSet controller) vs %.1f ms (operator), ratio %.2f. All %d stopped in %.2f s (Pods deleted, claims "
+        + "and Services kept); in the %d s after, %.0f reconciles (goal 0) and %.0f ms of operator CPU%n", n, peerSeconds,
+        operatorSeconds, operatorSeconds / peerSeconds, peerCpu, operatorCpu, operatorCpu / peerCpu, n, stopSeconds,
+        QUIET_WINDOW.toSeconds(), quietReconciles, quietCpu);
+  }
+
+  private static ClawInstance withClaimAndService(ClawInstance instance) {
+    InstanceStorage storage = new InstanceStorage();
+    storage.setSize(new Quantity("1Gi"));
+    storage.setMountPath("/config");
+    instance.getSpec().setStorage(storage);
+    instance.getSpec().setPort(3001);
+    instance.getSpec().setService(new InstanceService());
+    return instance;
+  }
+
+  /** The peer's work: N StatefulSets of one replica with a claim template, each with its headless Service. */
+  private void createStatefulSetsAndAwaitPodsClaimsAndStatus(String ns, int n) {
+    peer.ensureRunning();
+    try (Seen<Pod> pods = Seen.watch(client.pods().inNamespace(ns), p -> true);
+        Seen<PersistentVolumeClaim> claims = Seen.watch(client.persistentVolumeClaims().inNamespace(ns), c -> true);
+        Seen<StatefulSet> statuses = Seen.watch(client.apps().statefulSets().inNamespace(ns),
+            sts -> sts.getStatus() != null && Integer.valueOf(1).equals(sts.getStatus().getReplicas()))) {
+      parallel(n, i -> {
+        client.services().inNamespace(ns).resource(new ServiceBuilder().withNewMetadata().withName("sts-" + i)
+            .endMetadata().withNewSpec().withClusterIP("None").addToSelector("app", "sts-" + i)
+            .addNewPort().withName("app").withPort(3001).endPort().endSpec().build()).create();
+        client.apps().statefulSets().inNamespace(ns).resource(new StatefulSetBuilder()
+            .withNewMetadata().withName("sts-" + i).endMetadata()
+            .withNewSpec().withReplicas(1).withServiceName("sts-" + i)
+              .withNewSelector().addToMatchLabels("app", "sts-" + i).endSelector()
+              .withNewTemplate().withNewMetadata().addToLabels("app", "sts-" + i).endMetadata()
+                .withNewSpec().addNewContainer().withName("claw").withImage("nginx:1.27").withImagePullPolicy("IfNotPresent")
+                  .addNewPort().withName("app").withContainerPort(3001).endPort()
+                  .addNewVolumeMount().withName("storage").withMountPath("/config").endVolumeMount()
+                .endContainer().endSpec()
+              .endTemplate()
+              .addNewVolumeClaimTemplate().withNewMetadata().withName("storage").endMetadata()
+                .withNewSpec().withAccessModes("ReadWriteOnce").withNewResources()
+                  .addToRequests("storage", new Quantity("1Gi")).endResources().endSpec()
+              .endVolumeClaimTemplate()
+            .endSpec().build()).create();
+      });
+      awaitTrue(() -> pods.count() == n && claims.count() == n && statuses.count() == n);
+    }
   }
 
   /** When the operator's count of finished reconciles last moved, once it has not for 3 s (System.nanoTime()). */

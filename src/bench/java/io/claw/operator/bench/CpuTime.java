@@ -29,10 +29,13 @@ final class CpuTime {
    * The operator, the peer (Kubernetes' ReplicaSet controller), kube-apiserver and etcd (children
    * of this JVM, started by kube-api-test), and this JVM.
    */
+  /** kube-controller-manager with the peers' controllers (ReplicaSet, StatefulSet). */
+  static final String PEER = "kube-controller-manager";
+
   static CpuTime of(long operatorPid, long peerPid) {
     Map<String, Long> pids = new LinkedHashMap<>();
     pids.put("operator", operatorPid);
-    pids.put("replicaset controller", peerPid);
+    pids.put(PEER, peerPid);
     ProcessHandle.current().descendants().forEach(p -> p.info().command().ifPresent(command -> {
       if (command.endsWith("/kube-apiserver")) {
         pids.put("kube-apiserver", p.pid());

@@ -11,7 +11,8 @@ import io.claw.operator.testing.TestCluster;
  * that controller), built from the same source as the API server. It watches a resource, creates
  * one Pod for it and writes its status: this operator's work, in Go. Its client limits are raised
  * as far as the operator's go (JOSDK has no client-side rate limit), and it runs as many syncs at
- * once as JOSDK runs reconciles (50).
+ * once as JOSDK runs reconciles (50). The same process runs the StatefulSet controller, the peer of
+ * instances with a claim and a Service (a StatefulSet of one replica with a claim template).
  */
 final class ReplicaSetController {
 
@@ -20,7 +21,7 @@ final class ReplicaSetController {
 
   static ControllerManager start(TestCluster cluster) {
     return ControllerManager.start(cluster, Path.of("target", "benchmark", "kube-controller-manager.log"),
-        List.of("replicaset"), "--kube-api-qps", "1000", "--kube-api-burst", "2000",
-        "--concurrent-replicaset-syncs", "50");
+        List.of("replicaset", "statefulset"), "--kube-api-qps", "1000", "--kube-api-burst", "2000",
+        "--concurrent-replicaset-syncs", "50", "--concurrent-statefulset-syncs", "50");
   }
 }

@@ -155,11 +155,14 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
     }
     return new Observed(instance, image, parts, namespaces.pullPolicyDefault(namespace), namespaces.level(namespace),
         live, secrets, mode, neverResolves, answer, stopped ? null : nodeOfFailingPod(live, context, now),
-        owned(instance, context));
+        owned(instance, context, stopped, now));
   }
 
-  /** The claim and Service as cached; for a claim that has not bound, the newest Event about it. */
-  private Observed.Owned owned(ClawInstance instance, Context<ClawInstance> context) {
+  /**
+   * The claim and Service as cached; for a claim that has not bound, the newest Event about it
+   * (not for a stopped instance: its claim may wait for a Pod to bind, and it is to cost nothing).
+   */
+  private Observed.Owned owned(ClawInstance instance, Context<ClawInstance> context, boolean stopped, Instant now) {
     if (instance.getSpec().getStorage() == null && instance.getSpec().getService() == null) {
       // the Service of a removed spec.service is looked up, to be deleted
       Optional<Service> service = services.cached(instance);
@@ -168,7 +171,7 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
     Optional<PersistentVolumeClaim> claim = instance.getSpec().getStorage() == null ? Optional.empty()
         : claims.cached(instance);
     return new Observed.Owned(claim, claims.refusedSize(instance),
-        OwnedClaim.newestEvent(context.getClient(), claim.orElse(null)), services.cached(instance));
+        stopped ? null : claims.newestEvent(context.getClient(), claim.orElse(null), now), services.cached(instance));
   }
 
   /**
@@ -217,6 +220,8 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
     NodeFacts node = NodeFacts.UNKNOWN;
     if (decision instanceof PodDecision.NoImage) {
       image = null;
+    } else if (decision instanceof PodDecision.Stop) {
+      image = observed.image(); // the image it runs once started
     } else if (decision instanceof PodDecision.AwaitDigest awaiting) {
       image = awaiting.live().flatMap(ClawPod::appContainer).map(Container::getImage).orElse(observed.image());
     } else if (decision instanceof PodDecision.Rejected rejected) {

@@ -1,5 +1,7 @@
 package io.claw.operator.reconciler;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -45,9 +47,15 @@ final class OwnedClaim {
 
   private static final Logger LOG = Logger.getLogger(OwnedClaim.class);
   private static final String STORAGE = "storage";
+  static final String PENDING = "Pending";
+  /** How long the Events read about a pending claim are used before they are read again. */
+  static final Duration EVENTS_READ_AGAIN_AFTER = Duration.ofSeconds(10);
+  private static final int EVENTS_READ_KEPT = 1000;
 
   /** Sizes the API server refused to grow a claim to, by instance uid: asked again only for another size. */
   private final Map<String, String> refusedGrowth = new ConcurrentHashMap<>();
+  /** The last read of a pending claim's Events, by claim uid; dropped once the claim binds. */
+  private final Map<String, EventsRead> eventsRead = new ConcurrentHashMap<>();
   private InformerEventSource<PersistentVolumeClaim, ClawInstance> eventSource;
 
   /** Watches only the claims the operator manages; a claim maps to its instance by name (kept ones have no owner). */
@@ -74,14 +82,34 @@ final class OwnedClaim {
     return refusedGrowth.get(instance.getMetadata().getUid());
   }
 
-  /** The newest Event about a claim that has not bound: why it has not (read only then). */
-  static Event newestEvent(KubernetesClient client, PersistentVolumeClaim claim) {
-    if (claim == null || !"Pending".equals(phase(claim))) {
+  /**
+   * The newest Event about a claim that has not bound: why it has not. Read only then, and at most
+   * once per {@link #EVENTS_READ_AGAIN_AFTER} for a claim: a claim's Events bring no reconcile, and
+   * the burst of reconciles around a new claim needs one read, not one each.
+   */
+  Event newestEvent(KubernetesClient client, PersistentVolumeClaim claim, Instant now) {
+    if (claim == null || !PENDING.equals(phase(claim))) {
+      if (claim != null) {
+        eventsRead.remove(claim.getMetadata().getUid());
+      }
       return null;
+    }
+    EventsRead last = eventsRead.get(claim.getMetadata().getUid());
+    if (last != null && now.isBefore(last.at().plus(EVENTS_READ_AGAIN_AFTER))) {
+      return last.newest();
     }
     List<Event> events = client.v1().events().inNamespace(claim.getMetadata().getNamespace())
         .withField("involvedObject.uid", claim.getMetadata().getUid()).list().getItems();
-    return events.stream().max(Comparator.comparing(OwnedClaim::lastSeen)).orElse(null);
+    Event newest = events.stream().max(Comparator.comparing(OwnedClaim::lastSeen)).orElse(null);
+    if (eventsRead.size() >= EVENTS_READ_KEPT) {
+      // claims deleted while pending leave their entry: drop the stale ones
+      eventsRead.values().removeIf(read -> now.isAfter(read.at().plus(EVENTS_READ_AGAIN_AFTER)));
+    }
+    eventsRead.put(claim.getMetadata().getUid(), new EventsRead(now, newest));
+    return newest;
+  }
+
+  private record EventsRead(Instant at, Event newest) {
   }
 
   private static String lastSeen(Event event) {

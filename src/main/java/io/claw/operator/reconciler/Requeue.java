@@ -22,6 +22,11 @@ final class Requeue {
    * next reconcile; this only covers that event being lost.
    */
   static final Duration AFTER_A_CHANGED_POD = Duration.ofSeconds(1);
+  /**
+   * A claim that has not bound, of an instance that runs: its Events, which say why, bring no
+   * reconcile, so the status reads them again now and then.
+   */
+  static final Duration WHILE_A_CLAIM_PENDS = Duration.ofSeconds(30);
   /** The spec changed while the last one was being reconciled: the new one is reconciled next. */
   static final Duration FOR_A_NEWER_SPEC = Duration.ofMillis(10);
 
@@ -50,10 +55,17 @@ final class Requeue {
             Optional.of(WHILE_A_FOREIGN_POD_HOLDS_THE_NAME).filter(d -> input.podState() == PodState.NAME_CONFLICT),
             Optional.of(input.pullSecrets().result() == PullSecrets.Result.MISSING)
                 .filter(Boolean::booleanValue).map(missing -> PullSecretCheck.recheckAfter(status, now)),
+            Optional.of(WHILE_A_CLAIM_PENDS).filter(d -> claimPends(input)),
             // a young Pod's count of ended Pods leaves the status once it has run long enough
             Optional.ofNullable(input.pod()).flatMap(PodEnding::countExpires)
                 .map(at -> Duration.between(now, at).plusSeconds(1)))
         .flatMap(Optional::stream)
         .min(Comparator.naturalOrder());
+  }
+
+  private static boolean claimPends(Observation input) {
+    return input.podState() == PodState.PRESENT && input.storage() != null && input.storage().claim() != null
+        && input.storage().claim().getStatus() != null
+        && OwnedClaim.PENDING.equals(input.storage().claim().getStatus().getPhase());
   }
 }

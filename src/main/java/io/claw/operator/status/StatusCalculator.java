@@ -91,7 +91,8 @@ public final class StatusCalculator {
         || Reasons.WAITING_FOR_FIRST_CONSUMER.equals(storage.reason())) {
       return verdict;
     }
-    return Assessment.notReady(verdict.phase(), storage.reason(), verdict.message() + ". " + storage.message());
+    return Assessment.notReady(verdict.phase(), storage.reason(), verdict.message().replaceFirst("\\.?$", ". ")
+        + storage.message());
   }
 
   /** Where the Service serves the first port: {@code name.namespace.svc:port}. */

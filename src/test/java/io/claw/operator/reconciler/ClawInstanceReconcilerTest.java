@@ -9,6 +9,7 @@ import static io.claw.operator.testing.Fixtures.kubeletReports;
 import static io.claw.operator.testing.Fixtures.running;
 import static io.claw.operator.testing.Fixtures.waiting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -463,21 +464,78 @@ class ClawInstanceReconcilerTest extends ApiServerTest {
     assertEquals("ErrImageNeverPull", row.get("PULL-FAILURE"));
     assertEquals("NotPresentOnNode", row.get("CAUSE"));
     assertEquals("False", row.get("READY"));
-    assertEquals(List.of("NAME", "READY", "PHASE", "IMAGE", "PULL-POLICY", "PULL-FAILURE", "CAUSE", "AGE"),
+    assertEquals("", row.get("ADDRESS"), "no spec.service, no address");
+    assertEquals(List.of("NAME", "READY", "PHASE", "IMAGE", "ADDRESS", "PULL-POLICY", "PULL-FAILURE", "CAUSE", "AGE"),
         List.of(lines[0].trim().split("\\s+")), "READY first and AGE last, as kubectl shows built-in kinds");
     String wide = KubeApiServerResource.cluster().kubectl(null, "get", "claw", "-n", ns, "-o", "wide").output();
     assertTrue(wide.lines().findFirst().orElseThrow().matches(".*PULL-FAILURE\\s+CAUSE\\s+MESSAGE\\s+HINT\\s+AGE\\s*"), wide);
     assertTrue(wide.contains("forbids pulling it: load the image onto the node"), wide);
   }
 
+  /** A kubectl table row by column: each column starts where its header does, and may be empty. */
   private static Map<String, String> columns(String header, String line) {
-    String[] names = header.trim().split("\\s+");
-    String[] values = line.trim().split("\\s+");
-    assertEquals(names.length, values.length, header + "\n" + line);
+    var starts = new java.util.ArrayList<Integer>();
+    var matcher = java.util.regex.Pattern.compile("\\S+").matcher(header);
+    var names = new java.util.ArrayList<String>();
+    while (matcher.find()) {
+      starts.add(matcher.start());
+      names.add(matcher.group());
+    }
     var map = new java.util.LinkedHashMap<String, String>();
-    for (int i = 0; i < names.length; i++) {
-      map.put(names[i], values[i]);
+    for (int i = 0; i < names.size(); i++) {
+      int from = Math.min(starts.get(i), line.length());
+      int to = i + 1 < names.size() ? Math.min(starts.get(i + 1), line.length()) : line.length();
+      map.put(names.get(i), line.substring(from, to).trim());
     }
     return map;
+  }
+
+  /**
+   * The claim and the Service against the API server: created with the Pod, the claim's owner
+   * reference following whenDeleted, the Service following spec.service (gone when it is
+   * removed), and stop deleting the Pod while both stay.
+   */
+  @Test
+  void theClaimAndTheServiceFollowTheSpecAndAStoppedInstanceKeepsThem() {
+    ClawInstance desk = instance(ns, "desk", "nginx:1.27", null);
+    io.claw.operator.api.InstanceStorage storage = new io.claw.operator.api.InstanceStorage();
+    storage.setSize(new io.fabric8.kubernetes.api.model.Quantity("1Gi"));
+    storage.setMountPath("/config");
+    storage.setWhenDeleted(io.claw.operator.api.InstanceStorage.ClaimRetention.Delete);
+    desk.getSpec().setStorage(storage);
+    desk.getSpec().setPort(3001);
+    desk.getSpec().setService(new io.claw.operator.api.InstanceService());
+    ClawInstance created = client.resource(desk).create();
+
+    Pod pod = awaitPod(client, ns, "desk", p -> true);
+    assertEquals("desk-storage", pod.getSpec().getVolumes().stream()
+        .filter(v -> v.getPersistentVolumeClaim() != null).findFirst().orElseThrow().getPersistentVolumeClaim().getClaimName());
+    var claim = await().until(() -> client.persistentVolumeClaims().inNamespace(ns).withName("desk-storage").get(),
+        java.util.Objects::nonNull);
+    assertEquals(created.getMetadata().getUid(), claim.getMetadata().getOwnerReferences().get(0).getUid());
+    var service = await().until(() -> client.services().inNamespace(ns).withName("desk").get(), java.util.Objects::nonNull);
+    assertEquals(3001, service.getSpec().getPorts().get(0).getPort());
+    ClawInstanceStatus status = awaitStatus(client, ns, "desk", s -> s.address() != null && s.storage() != null);
+    assertEquals("desk." + ns + ".svc:3001", status.address());
+    assertEquals("desk-storage", status.storage().claimName());
+
+    editSpec(client, ns, "desk", spec -> {
+      spec.getStorage().setWhenDeleted(io.claw.operator.api.InstanceStorage.ClaimRetention.Retain);
+      spec.setService(null);
+    });
+    await().until(() -> client.persistentVolumeClaims().inNamespace(ns).withName("desk-storage").get()
+        .getMetadata().getOwnerReferences().isEmpty());
+    await().until(() -> client.services().inNamespace(ns).withName("desk").get() == null);
+    awaitStatus(client, ns, "desk", s -> s.address() == null);
+
+    editSpec(client, ns, "desk", spec -> spec.setStopped(true));
+    ClawInstanceStatus stopped = awaitStatus(client, ns, "desk", s -> s.phase() == Phase.Stopped);
+    assertNull(client.pods().inNamespace(ns).withName("desk").get());
+    assertNotNull(client.persistentVolumeClaims().inNamespace(ns).withName("desk-storage").get());
+    assertEquals("Stopped", stopped.condition(ClawCondition.READY).orElseThrow().reason());
+    assertEquals("nginx:1.27", stopped.image(), "the image it runs once started");
+
+    editSpec(client, ns, "desk", spec -> spec.setStopped(false));
+    awaitPod(client, ns, "desk", p -> !p.getMetadata().getUid().equals(pod.getMetadata().getUid()));
   }
 }
