@@ -51,10 +51,11 @@ helm.sh/chart: {{ include "claw-operator.chart" . }}
 - apiGroups: [""]
   resources: ["pods"]
   verbs: ["get", "list", "watch", "create", "patch", "delete"]
-{{- /* spec.storage: claims are never deleted by the operator (whenDeleted: Delete goes through the garbage collector). */}}
+{{- /* spec.storage. The operator deletes no claim (whenDeleted: Delete goes through the garbage collector), but
+OwnerReferencesPermissionEnforcement lets only who may delete an object change its owner references (whenDeleted switched). */}}
 - apiGroups: [""]
   resources: ["persistentvolumeclaims"]
-  verbs: ["get", "list", "watch", "create", "patch"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 - apiGroups: [""]
   resources: ["services"]
   verbs: ["get", "list", "watch", "create", "patch", "delete"]

@@ -22,8 +22,6 @@ import org.awaitility.Awaitility;
 import io.claw.operator.testing.Seen;
 import io.claw.operator.testing.Stats;
 import io.claw.operator.api.ClawInstance;
-import io.claw.operator.api.InstanceService;
-import io.claw.operator.api.InstanceStorage;
 import io.claw.operator.api.TagResolution;
 import io.claw.operator.helm.Chart;
 import io.claw.operator.testing.ControllerManager;
@@ -351,7 +349,7 @@ public final class Benchmark {
         Seen<ClawInstance> statuses = Seen.watch(client.resources(ClawInstance.class).inNamespace(ns),
             ci -> ci.getStatus() != null && ci.getStatus().storage() != null && ci.getStatus().address() != null)) {
       operatorSeconds = seconds(() -> {
-        parallel(n, i -> client.resource(withClaimAndService(Fixtures.instance(ns, "desk-" + i, "nginx:1.27", null)))
+        parallel(n, i -> client.resource(Fixtures.withClaimAndService(Fixtures.instance(ns, "desk-" + i, "nginx:1.27", null)))
             .create());
         awaitTrue(() -> pods.count() == n && claims.count() == n && services.count() == n && statuses.count() == n);
       });
@@ -389,16 +387,6 @@ public final class Benchmark {
         + "and Services kept); in the %d s after, %.0f reconciles (goal 0) and %.0f ms of operator CPU%n", n, peerSeconds,
         operatorSeconds, operatorSeconds / peerSeconds, peerCpu, operatorCpu, operatorCpu / peerCpu, n, stopSeconds,
         QUIET_WINDOW.toSeconds(), quietReconciles, quietCpu);
-  }
-
-  private static ClawInstance withClaimAndService(ClawInstance instance) {
-    InstanceStorage storage = new InstanceStorage();
-    storage.setSize(new Quantity("1Gi"));
-    storage.setMountPath("/config");
-    instance.getSpec().setStorage(storage);
-    instance.getSpec().setPort(3001);
-    instance.getSpec().setService(new InstanceService());
-    return instance;
   }
 
   /** The peer's work: N StatefulSets of one replica with a claim template, each with its headless Service. */

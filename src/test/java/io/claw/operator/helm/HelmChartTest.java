@@ -47,7 +47,8 @@ class HelmChartTest {
    * What the operator's code does with the API: informers list and watch instances and Pods, the
    * status is patched, Pods are created, patched (image), deleted and read on a name clash,
    * Events are created (and listed for a claim that has not bound), claims are created and patched
-   * (grown, their owner set; never deleted), Services are created, patched and deleted, pull secrets are looked up by name; the Pod's owner reference blocks the
+   * (grown, their owner set; never deleted, but OwnerReferencesPermissionEnforcement lets only who
+   * may delete an object change its owner references), Services are created, patched and deleted, pull secrets are looked up by name; the Pod's owner reference blocks the
    * instance's deletion, which the OwnerReferencesPermissionEnforcement admission plugin only
    * allows with update on the instance's finalizers. Anything more is a privilege it does not need.
    */
@@ -56,7 +57,7 @@ class HelmChartTest {
       "claw.io/clawinstances/status:patch",
       "claw.io/clawinstances/finalizers:update",
       "/pods:create,delete,get,list,patch,watch",
-      "/persistentvolumeclaims:create,get,list,patch,watch",
+      "/persistentvolumeclaims:create,delete,get,list,patch,watch",
       "/services:create,delete,get,list,patch,watch",
       "/events:create,list",
       "/secrets:get");

@@ -27,10 +27,13 @@ import com.marcnuri.helm.Helm;
 
 import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstance;
+import io.claw.operator.api.InstanceStorage;
+import io.claw.operator.api.Reasons;
 import io.claw.operator.api.EffectivePullPolicy;
 import io.claw.operator.api.Phase;
 import io.claw.operator.api.PullPolicy;
 import io.claw.operator.api.PullPolicySource;
+import io.claw.operator.testing.Fixtures;
 import io.claw.operator.testing.OperatorProcess;
 import io.claw.operator.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -124,6 +127,24 @@ class HelmInstallIT {
       awaitPod(client, ns, "app", p -> "registry.example.com/app:2".equals(p.getSpec().getContainers().get(0).getImage()));
       editSpec(client, ns, "app", spec -> spec.setPullPolicy(PullPolicy.NEVER));
       awaitPod(client, ns, "app", p -> "Never".equals(p.getSpec().getContainers().get(0).getImagePullPolicy()));
+
+      // persistentvolumeclaims: create, patch (the owner reference, which OwnerReferencesPermissionEnforcement
+      // allows only with delete); services: create, patch, delete;
+      // events: list (why a claim has not bound: here no controller binds it, so no Event says why)
+      ClawInstance desk = Fixtures.withClaimAndService(instance(ns, "desk", "registry.example.com/app:1", null));
+      desk.getSpec().getStorage().setWhenDeleted(InstanceStorage.ClaimRetention.Delete);
+      client.resource(desk).create();
+      awaitStatus(client, ns, "desk", s -> s.address() != null && s.condition(ClawCondition.STORAGE_READY)
+          .filter(c -> Reasons.CLAIM_PENDING.equals(c.reason())).isPresent());
+      editSpec(client, ns, "desk", spec -> {
+        spec.getStorage().setWhenDeleted(InstanceStorage.ClaimRetention.Retain);
+        spec.setPort(3002);
+      });
+      await().until(() -> client.persistentVolumeClaims().inNamespace(ns).withName("desk-storage").get()
+          .getMetadata().getOwnerReferences().isEmpty()
+          && client.services().inNamespace(ns).withName("desk").get().getSpec().getPorts().get(0).getPort() == 3002);
+      editSpec(client, ns, "desk", spec -> spec.setService(null));
+      await().until(() -> client.services().inNamespace(ns).withName("desk").get() == null);
 
       assertNotNull(client.leases().inNamespace(RELEASE_NAMESPACE).withName("claw-operator-lease").get(),
           "leader election holds its Lease");

@@ -39,7 +39,7 @@ class LocalRunIT {
       String failing = await().until(() -> cluster.kubectl(null, "get", "claw", "claw-minimal").output(),
           out -> out.contains("ImagePullFailed"));
       String[] lines = failing.strip().split("\n");
-      assertTrue(lines[0].matches("NAME\\s+READY\\s+PHASE\\s+IMAGE\\s+PULL-POLICY\\s+PULL-FAILURE\\s+CAUSE\\s+AGE"), lines[0]);
+      assertTrue(lines[0].matches("NAME\\s+READY\\s+PHASE\\s+IMAGE\\s+ADDRESS\\s+PULL-POLICY\\s+PULL-FAILURE\\s+CAUSE\\s+AGE"), lines[0]);
       assertTrue(lines[1].matches("claw-minimal\\s+False\\s+ImagePullFailed\\s+nginx:1\\.27\\s+Never\\s+ImagePullBackOff\\s+Unknown\\s+\\S+"),
           lines[1]);
 

@@ -153,7 +153,7 @@ class OperatorImageIT {
     Command.Result get = node.cluster().kubectl(null, "get", "clawinstances", "-n", ns);
     assertEquals(0, get.exitCode(), get.output());
     assertTrue(get.output().lines().findFirst().orElse("").matches(
-        "NAME\\s+READY\\s+PHASE\\s+IMAGE\\s+PULL-POLICY\\s+PULL-FAILURE\\s+CAUSE\\s+AGE\\s*"), get.output());
+        "NAME\\s+READY\\s+PHASE\\s+IMAGE\\s+ADDRESS\\s+PULL-POLICY\\s+PULL-FAILURE\\s+CAUSE\\s+AGE\\s*"), get.output());
     assertTrue(get.output().lines().anyMatch(l -> l.startsWith("missing ") && l.contains("ImagePullFailed")
         && (l.contains("ErrImagePull") || l.contains("ImagePullBackOff")) && l.contains("NotFound")), get.output());
     suite.report("kubectl get clawinstances, served by the in-cluster operator:\n" + get.output().stripTrailing());

@@ -247,6 +247,16 @@ class PlatformInstancesIT {
             .orElse(false));
     suite.report("grow on a class without expansion: " + notGrown.condition(ClawCondition.STORAGE_READY).orElseThrow().message());
     show(ns, "a claim that cannot bind, a shrink refused, a growth the class cannot take");
+
+    // stop while the image does not pull: the Pod, in which nothing ever ran, goes at once
+    ClawInstance pulling = instance(ns, "pulling", Registry.OPEN.host() + "/desktop:no-such-tag", PullPolicy.IF_NOT_PRESENT);
+    client.resource(pulling).create();
+    suite.awaitStatus(ns, "pulling", s -> s.phase() == Phase.ImagePullFailed);
+    long stopping = System.nanoTime();
+    editSpec(client, ns, "pulling", spec -> spec.setStopped(true));
+    suite.awaitStatus(ns, "pulling", s -> s.phase() == Phase.Stopped);
+    suite.report("stop while the image does not pull: Stopped after " + RealNodeSuite.millisSince(stopping) + " ms");
+    assertNull(client.pods().inNamespace(ns).withName("pulling").get());
   }
 
   /** What kubectl get claw says at a step of the workflow, for docs/clawinstance.md. */

@@ -497,14 +497,8 @@ class ClawInstanceReconcilerTest extends ApiServerTest {
    */
   @Test
   void theClaimAndTheServiceFollowTheSpecAndAStoppedInstanceKeepsThem() {
-    ClawInstance desk = instance(ns, "desk", "nginx:1.27", null);
-    io.claw.operator.api.InstanceStorage storage = new io.claw.operator.api.InstanceStorage();
-    storage.setSize(new io.fabric8.kubernetes.api.model.Quantity("1Gi"));
-    storage.setMountPath("/config");
-    storage.setWhenDeleted(io.claw.operator.api.InstanceStorage.ClaimRetention.Delete);
-    desk.getSpec().setStorage(storage);
-    desk.getSpec().setPort(3001);
-    desk.getSpec().setService(new io.claw.operator.api.InstanceService());
+    ClawInstance desk = io.claw.operator.testing.Fixtures.withClaimAndService(instance(ns, "desk", "nginx:1.27", null));
+    desk.getSpec().getStorage().setWhenDeleted(io.claw.operator.api.InstanceStorage.ClaimRetention.Delete);
     ClawInstance created = client.resource(desk).create();
 
     Pod pod = awaitPod(client, ns, "desk", p -> true);
@@ -528,8 +522,13 @@ class ClawInstanceReconcilerTest extends ApiServerTest {
     await().until(() -> client.services().inNamespace(ns).withName("desk").get() == null);
     awaitStatus(client, ns, "desk", s -> s.address() == null);
 
-    editSpec(client, ns, "desk", spec -> spec.setStopped(true));
+    editSpec(client, ns, "desk", spec -> {
+      spec.setStopped(true);
+      spec.setImagePullSecrets(List.of("regcred"));
+    });
     ClawInstanceStatus stopped = awaitStatus(client, ns, "desk", s -> s.phase() == Phase.Stopped);
+    assertTrue(stopped.condition(ClawCondition.PULL_SECRETS_FOUND).isEmpty(),
+        "a stopped instance reads no pull secret: " + stopped.conditions());
     assertNull(client.pods().inNamespace(ns).withName("desk").get());
     assertNotNull(client.persistentVolumeClaims().inNamespace(ns).withName("desk-storage").get());
     assertEquals("Stopped", stopped.condition(ClawCondition.READY).orElseThrow().reason());

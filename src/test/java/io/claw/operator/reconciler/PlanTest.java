@@ -97,12 +97,7 @@ class PlanTest {
   void aStoppedInstanceStopsItsPodFollowsNoTagAndStillPlansItsClaimAndService() {
     ClawInstance instance = WEB.image("registry.local/app:1").build();
     instance.getSpec().setStopped(true);
-    instance.getSpec().setPort(3001);
-    instance.getSpec().setService(new io.claw.operator.api.InstanceService());
-    io.claw.operator.api.InstanceStorage storage = new io.claw.operator.api.InstanceStorage();
-    storage.setSize(new io.fabric8.kubernetes.api.model.Quantity("1Gi"));
-    storage.setMountPath("/config");
-    instance.getSpec().setStorage(storage);
+    io.claw.operator.testing.Fixtures.withClaimAndService(instance);
     Plan plan = Plan.of(observed(instance, "registry.local/app:1", TagResolution.TRACK, Optional.empty()), SETTINGS, NOW);
     assertEquals(new PodDecision.Stop(Optional.empty()), plan.pod());
     assertFalse(plan.followTag(), "a stopped instance asks the registry nothing");

@@ -11,8 +11,6 @@ import org.junit.jupiter.api.Test;
 
 import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstance;
-import io.claw.operator.api.InstanceService;
-import io.claw.operator.api.InstanceStorage;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -28,6 +26,7 @@ import io.claw.operator.api.PullPolicy;
 import io.claw.operator.api.PullPolicySource;
 import io.claw.operator.api.Reasons;
 import io.claw.operator.pod.ClawPod;
+import io.claw.operator.testing.Fixtures;
 import io.claw.operator.testing.TestInstance;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
@@ -420,12 +419,7 @@ class StatusCalculatorTest {
   }
 
   private void withStorageAndService() {
-    InstanceStorage storage = new InstanceStorage();
-    storage.setSize(new Quantity("1Gi"));
-    storage.setMountPath("/config");
-    instance.getSpec().setStorage(storage);
-    instance.getSpec().setPort(3001);
-    instance.getSpec().setService(new InstanceService());
+    Fixtures.withClaimAndService(instance);
   }
 
   private StorageFacts boundClaim() {

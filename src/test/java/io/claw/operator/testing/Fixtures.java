@@ -11,11 +11,14 @@ import org.awaitility.core.ConditionFactory;
 
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
+import io.claw.operator.api.InstanceService;
+import io.claw.operator.api.InstanceStorage;
 import io.claw.operator.api.PullPolicy;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -36,6 +39,22 @@ public final class Fixtures {
     String name = "t-" + UUID.randomUUID().toString().substring(0, 8);
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
     return name;
+  }
+
+  /** spec.storage of a size at a mount path, with the cluster's default class and retention. */
+  public static InstanceStorage storage(String size, String mountPath) {
+    InstanceStorage storage = new InstanceStorage();
+    storage.setSize(new Quantity(size));
+    storage.setMountPath(mountPath);
+    return storage;
+  }
+
+  /** The instance with a 1Gi claim at /config, and a Service for port 3001, as a platform runs one. */
+  public static ClawInstance withClaimAndService(ClawInstance instance) {
+    instance.getSpec().setStorage(storage("1Gi", "/config"));
+    instance.getSpec().setPort(3001);
+    instance.getSpec().setService(new InstanceService());
+    return instance;
   }
 
   /** An instance for the API server: the namespace, the name, the image and pull policy (null for none). */
