@@ -45,11 +45,15 @@ public final class Reasons {
   public static final String STORAGE_CHANGE_REFUSED = "StorageChangeRefused";
   /** The API server refused to grow the claim (its StorageClass does not allow expansion). */
   public static final String EXPANSION_REFUSED = "ExpansionRefused";
+  /** The API server refused to create the claim (quota, admission); its answer is the message. */
+  public static final String CLAIM_REFUSED = "ClaimRefused";
   /** A claim of the instance's claim name exists and is not the operator's. */
   public static final String CLAIM_NAME_CONFLICT = "ClaimNameConflict";
 
   // ServiceReady
   public static final String SERVICE_READY = "ServiceReady";
+  /** The API server refused the Service (quota, no cluster IP left); its answer is the message. */
+  public static final String SERVICE_REFUSED = "ServiceRefused";
   /** A Service of the instance's name exists and is not the operator's. */
   public static final String SERVICE_NAME_CONFLICT = "ServiceNameConflict";
 

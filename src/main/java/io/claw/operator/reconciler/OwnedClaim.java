@@ -318,7 +318,12 @@ final class OwnedClaim {
       return new StorageFacts(name, created, false, null, null, null);
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
-        throw e;
+        // a refusal (quota, a class that admission refuses) is said in StorageReady; the Pod waits for the claim
+        Refusal refusal = Refusal.of(e).filter(r -> !r.namespaceGone()).orElseThrow(() -> e);
+        LOG.warnf("The API server refused claim %s/%s: %s", desired.getMetadata().getNamespace(), name,
+            refusal.answer());
+        return new StorageFacts(name, null, false, Reasons.CLAIM_REFUSED, "The API server refused claim " + name + ": "
+            + refusal.answer(), null);
       }
       // not in the cache: not labelled as ours (or its event is on its way)
       PersistentVolumeClaim existing = context.getClient().persistentVolumeClaims()

@@ -158,7 +158,8 @@ final class OwnedService {
         return new ServiceFacts(name, created, false);
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
-          throw e;
+          // a refusal (quota, no cluster IP left) is said in ServiceReady; the Pod goes ahead
+          return refused(e, name, null);
         }
         Service existing = context.getClient().services().inNamespace(namespace).withName(name).get();
         return existing != null && PodDecision.isControlledBy(existing, instance) ? new ServiceFacts(name, existing, false)
@@ -168,13 +169,24 @@ final class OwnedService {
     if (decision instanceof Update update) {
       LOG.infof("Updating Service %s/%s to spec.service", namespace, name);
       Service unlocked = new ServiceBuilder(update.live()).editMetadata().withResourceVersion(null).endMetadata().build();
-      Service updated = context.resourceOperations().jsonPatch(unlocked, live -> new ServiceBuilder(live).editSpec()
-          .withType(update.desired().getSpec().getType())
-          .withSelector(update.desired().getSpec().getSelector())
-          .withPorts(update.desired().getSpec().getPorts())
-          .endSpec().build());
-      return new ServiceFacts(name, updated, false);
+      try {
+        Service updated = context.resourceOperations().jsonPatch(unlocked, live -> new ServiceBuilder(live).editSpec()
+            .withType(update.desired().getSpec().getType())
+            .withSelector(update.desired().getSpec().getSelector())
+            .withPorts(update.desired().getSpec().getPorts())
+            .endSpec().build());
+        return new ServiceFacts(name, updated, false);
+      } catch (KubernetesClientException e) {
+        return refused(e, name, update.live());
+      }
     }
     return new ServiceFacts(name, ((Keep) decision).live(), false);
+  }
+
+  /** A refusal as an outcome; anything else (a lost connection, 429, a 5xx) is thrown for JOSDK's retry. */
+  private static ServiceFacts refused(KubernetesClientException e, String name, Service live) {
+    Refusal refusal = Refusal.of(e).filter(r -> !r.namespaceGone()).orElseThrow(() -> e);
+    LOG.warnf("The API server refused Service %s: %s", name, refusal.answer());
+    return new ServiceFacts(name, live, false, "The API server refused Service " + name + ": " + refusal.answer());
   }
 }

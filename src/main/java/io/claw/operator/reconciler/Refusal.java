@@ -8,7 +8,8 @@ import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
- * An answer of the API server to a write of the Pod that no retry within seconds will change:
+ * An answer of the API server to a write of the Pod, the claim or the Service that no retry within
+ * seconds will change:
  * the namespace is going away, or a rule refuses the Pod (quota, admission, validation, RBAC)
  * until someone changes the rule. Everything else (a lost connection, 429, a 5xx) is left to
  * JOSDK's retry.
@@ -35,7 +36,9 @@ record Refusal(boolean namespaceGone, int code, String answer) {
     return switch (e.getCode()) {
       case 400, 403, 422 -> Optional.of(new Refusal(false, e.getCode(), answer));
       // a webhook that refused to answer: the Pod is refused until the webhook is back
-      case 500 -> answer.contains("failed calling webhook") ? Optional.of(new Refusal(false, 500, answer))
+      // a webhook that refused to answer, or no cluster IP left: refused until someone acts
+      case 500 -> answer.contains("failed calling webhook") || answer.contains("failed to allocate a serviceIP")
+          ? Optional.of(new Refusal(false, 500, answer))
           : Optional.empty();
       default -> Optional.empty();
     };

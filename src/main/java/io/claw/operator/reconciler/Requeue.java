@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import io.claw.operator.api.ClawInstanceStatus;
+import io.claw.operator.api.Reasons;
 import io.claw.operator.status.Observation;
 import io.claw.operator.status.PodEnding;
 import io.claw.operator.status.PodState;
@@ -27,6 +28,8 @@ final class Requeue {
    * reconcile, so the status reads them again now and then.
    */
   static final Duration WHILE_A_CLAIM_PENDS = Duration.ofSeconds(30);
+  /** The API server refused the claim or the Service: asked again now and then, as it sends no event when that changes. */
+  static final Duration AFTER_A_REFUSED_CLAIM_OR_SERVICE = Duration.ofSeconds(30);
   /** The spec changed while the last one was being reconciled: the new one is reconciled next. */
   static final Duration FOR_A_NEWER_SPEC = Duration.ofMillis(10);
 
@@ -56,11 +59,17 @@ final class Requeue {
             Optional.of(input.pullSecrets().result() == PullSecrets.Result.MISSING)
                 .filter(Boolean::booleanValue).map(missing -> PullSecretCheck.recheckAfter(status, now)),
             Optional.of(WHILE_A_CLAIM_PENDS).filter(d -> claimPends(input)),
+            Optional.of(AFTER_A_REFUSED_CLAIM_OR_SERVICE).filter(d -> ownedRefused(input)),
             // a young Pod's count of ended Pods leaves the status once it has run long enough
             Optional.ofNullable(input.pod()).flatMap(PodEnding::countExpires)
                 .map(at -> Duration.between(now, at).plusSeconds(1)))
         .flatMap(Optional::stream)
         .min(Comparator.naturalOrder());
+  }
+
+  private static boolean ownedRefused(Observation input) {
+    return input.service() != null && input.service().refusal() != null
+        || input.storage() != null && Reasons.CLAIM_REFUSED.equals(input.storage().refusalReason());
   }
 
   private static boolean claimPends(Observation input) {

@@ -110,6 +110,10 @@ public final class StatusCalculator {
           "A Service named " + facts.name() + " exists and is not this instance's; delete or rename it, or give the "
               + "instance another name", null, generation);
     }
+    if (facts.refusal() != null) {
+      return new ClawCondition(ClawCondition.SERVICE_READY, ClawCondition.FALSE, Reasons.SERVICE_REFUSED,
+          facts.refusal(), null, generation);
+    }
     String ports = facts.service().getSpec().getPorts().stream()
         .map(p -> p.getName() + " " + p.getPort() + "/" + p.getProtocol()).collect(Collectors.joining(", "));
     return new ClawCondition(ClawCondition.SERVICE_READY, ClawCondition.TRUE, Reasons.SERVICE_READY,

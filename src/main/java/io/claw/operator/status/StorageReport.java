@@ -41,6 +41,10 @@ public record StorageReport(boolean ready, boolean bound, String reason, String 
           + " exists and is not this instance's (it lacks the operator's labels, or another controller owns it); "
           + "delete or rename it, or give the instance another name", new StorageStatus(name, null, null, null, null));
     }
+    if (facts.claim() == null) {
+      return new StorageReport(false, false, facts.refusalReason(), facts.refusal(),
+          new StorageStatus(name, null, null, null, null));
+    }
     PersistentVolumeClaim claim = facts.claim();
     String phase = claim.getStatus() == null ? null : claim.getStatus().getPhase();
     Quantity requested = claim.getSpec().getResources() == null || claim.getSpec().getResources().getRequests() == null

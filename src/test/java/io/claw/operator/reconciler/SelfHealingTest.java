@@ -156,6 +156,37 @@ class SelfHealingTest extends ApiServerTest {
     assertNotEquals(Phase.Failed, after.phase());
   }
 
+  /**
+   * A refused Service (a quota of none) is said in ServiceReady and does not hold the Pod back;
+   * once the quota is lifted the Service follows within the 30 s the operator waits between tries.
+   */
+  @Test
+  @Order(3)
+  void aRefusedServiceIsSaidThePodGoesAheadAndTheServiceFollowsTheFix() {
+    ResourceQuota quota = client.resource(new ResourceQuotaBuilder().withNewMetadata().withName("no-services")
+        .withNamespace(ns).endMetadata().withNewSpec()
+        .addToHard("services", new io.fabric8.kubernetes.api.model.Quantity("0")).endSpec().build()).create();
+    Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> client.resource(quota).get().getStatus() != null
+        && client.resource(quota).get().getStatus().getHard().containsKey("services"));
+    ClawInstance desk = instance(ns, "desk", "nginx:1.27", null);
+    desk.getSpec().setPort(3001);
+    desk.getSpec().setService(new io.claw.operator.api.InstanceService());
+    client.resource(desk).create();
+    awaitPodWithin(Awaitility.await().atMost(Duration.ofSeconds(20)), "desk");
+    ClawInstanceStatus refused = awaitStatus(client, ns, "desk", s -> s.condition(ClawCondition.SERVICE_READY)
+        .filter(c -> Reasons.SERVICE_REFUSED.equals(c.reason())).isPresent());
+    assertEquals("The API server refused Service desk: services \"desk\" is forbidden: exceeded quota: no-services, "
+        + "requested: services=1, used: services=0, limited: services=0",
+        refused.condition(ClawCondition.SERVICE_READY).orElseThrow().message());
+    assertNull(refused.address());
+
+    client.resource(quota).withTimeout(10, TimeUnit.SECONDS).delete();
+    ClawInstanceStatus served = Awaitility.await().atMost(Requeue.AFTER_A_REFUSED_CLAIM_OR_SERVICE.plusSeconds(15))
+        .until(() -> client.resources(ClawInstance.class).inNamespace(ns).withName("desk").get().getStatus(),
+            s -> s != null && s.address() != null);
+    assertEquals("desk." + ns + ".svc:3001", served.address());
+  }
+
   private Pod awaitPodWithin(org.awaitility.core.ConditionFactory wait, String name) {
     return wait.pollInterval(Duration.ofMillis(200)).until(() -> client.pods().inNamespace(ns).withName(name).get(),
         p -> p != null);
