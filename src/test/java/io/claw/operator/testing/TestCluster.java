@@ -188,13 +188,21 @@ public final class TestCluster implements AutoCloseable {
    * holder: a test-only use of its internals, checked by the test that uses it.
    */
   public void restartApiServer(Duration down) {
+    restartApiServer(down, command -> command);
+  }
+
+  /**
+   * As {@link #restartApiServer(Duration)}, with the command line changed: kube-api-test puts its
+   * own flags last (a 10.0.0.0/24 service range among them), and the last of a repeated flag wins.
+   */
+  public void restartApiServer(Duration down, java.util.function.UnaryOperator<List<String>> change) {
     if (server == null) {
       throw new UnsupportedOperationException("only a kube-api-test cluster can be restarted here");
     }
     KubeAPIServerProcess holder = (KubeAPIServerProcess) readField(server, "kubeApiServerProcess");
     Process running = restartedApiServer != null ? restartedApiServer
         : (Process) readField(holder, "apiServerProcess");
-    List<String> command = commandLine(running.pid());
+    List<String> command = change.apply(commandLine(running.pid()));
     if (restartedApiServer == null) {
       holder.stopApiServer(); // marks it stopped, so kube-api-test does not shut etcd down on the exit
     } else {
@@ -216,6 +224,21 @@ public final class TestCluster implements AutoCloseable {
       Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
           .until(() -> "ok".equals(client.raw("/readyz")));
     }
+  }
+
+  /**
+   * The command line with a flag's value replaced, or the flag added; for
+   * {@link #restartApiServer(Duration, java.util.function.UnaryOperator)}.
+   */
+  public static List<String> withFlag(List<String> command, String flag, String value) {
+    List<String> changed = new java.util.ArrayList<>(command);
+    int at = changed.lastIndexOf(flag);
+    if (at >= 0 && at + 1 < changed.size()) {
+      changed.set(at + 1, value);
+    } else {
+      changed.addAll(List.of(flag, value));
+    }
+    return changed;
   }
 
   private static List<String> commandLine(long pid) {
