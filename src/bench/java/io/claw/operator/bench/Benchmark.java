@@ -22,6 +22,7 @@ import org.awaitility.Awaitility;
 import io.claw.operator.testing.Seen;
 import io.claw.operator.testing.Stats;
 import io.claw.operator.api.ClawInstance;
+import io.claw.operator.api.InstanceRun;
 import io.claw.operator.api.TagResolution;
 import io.claw.operator.helm.Chart;
 import io.claw.operator.testing.ControllerManager;
@@ -36,6 +37,8 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
@@ -61,6 +64,8 @@ public final class Benchmark {
   /** The tag resolution interval of the tracking step: short, so that three of them fit in it. */
   private static final Duration TRACK_INTERVAL = Duration.ofSeconds(10);
   private static final int TRACKING = 1000;
+  /** Instances that run to completion, against Jobs of one Pod. */
+  private static final int RUNS = 1000;
   /** Instances with a claim and a Service, against StatefulSets of one replica with a claim template. */
   private static final int PLATFORM = 1000;
 
@@ -123,7 +128,9 @@ public final class Benchmark {
         System.out.println(tracking);
         String platform = benchmark.platform(PLATFORM);
         System.out.println(platform);
-        tracking += "\n" + platform;
+        String runs = benchmark.runs(RUNS);
+        System.out.println(runs);
+        tracking += "\n" + platform + "\n" + runs;
         // last: it stops the operator that the steps above measured
         restart = benchmark.restart(cluster);
         benchmark.pool.shutdownNow();
@@ -399,6 +406,74 @@ public final class Benchmark {
         + "and Services kept); in the %d s after, %.0f reconciles (goal 0) and %.0f ms of operator CPU%n", n, peerSeconds,
         operatorSeconds, operatorSeconds / peerSeconds, peerCpu, operatorCpu, operatorCpu / peerCpu, n, stopSeconds,
         QUIET_WINDOW.toSeconds(), quietReconciles, quietCpu);
+  }
+
+  /**
+   * {@code n} instances that run to completion, side by side with {@code n} Jobs of one Pod, the
+   * kubelet simulated for both: each Pod that appears is reported Succeeded (its container exited
+   * 0) by the benchmark, as a node would. Time until every Job and every instance says it is
+   * complete, and CPU per object.
+   */
+  private String runs(int n) throws Exception {
+    System.out.printf("[benchmark] runs to completion, N = %d%n", n);
+    String peerNs = Fixtures.newNamespace(client);
+    CpuTime.Sample before = cpu.sample();
+    double peerSeconds;
+    try (Watch kubelet = succeedEachPod(peerNs);
+        Seen<Job> complete = Seen.watch(client.batch().v1().jobs().inNamespace(peerNs),
+            job -> job.getStatus() != null && Integer.valueOf(1).equals(job.getStatus().getSucceeded()))) {
+      peerSeconds = seconds(() -> {
+        parallel(n, i -> client.batch().v1().jobs().inNamespace(peerNs).resource(new JobBuilder()
+            .withNewMetadata().withName("job-" + i).endMetadata()
+            .withNewSpec().withBackoffLimit(6).withNewTemplate().withNewSpec().withRestartPolicy("Never")
+              .addNewContainer().withName("claw").withImage("nginx:1.27").withImagePullPolicy("IfNotPresent").endContainer()
+            .endSpec().endTemplate().endSpec().build()).create());
+        awaitTrue(() -> complete.count() == n);
+      });
+    }
+    CpuTime.Sample afterPeer = cpu.sample();
+    String ns = Fixtures.newNamespace(client);
+    double operatorSeconds;
+    try (Watch kubelet = succeedEachPod(ns);
+        Seen<ClawInstance> complete = Seen.watch(client.resources(ClawInstance.class).inNamespace(ns),
+            ci -> ci.getStatus() != null && ci.getStatus().phase() == io.claw.operator.api.Phase.Succeeded)) {
+      operatorSeconds = seconds(() -> {
+        parallel(n, i -> {
+          ClawInstance instance = Fixtures.instance(ns, "run-" + i, "nginx:1.27", null);
+          InstanceRun run = new InstanceRun();
+          run.setRestartPolicy(InstanceRun.RestartPolicy.Never);
+          instance.getSpec().setRun(run);
+          client.resource(instance).create();
+        });
+        awaitTrue(() -> complete.count() == n);
+      });
+    }
+    CpuTime.Sample afterOperator = cpu.sample();
+    cachedInstances += n;
+    double peerCpu = afterPeer.minus(before).seconds().get(CpuTime.PEER) * 1000 / n;
+    double operatorCpu = afterOperator.minus(afterPeer).seconds().get("operator") * 1000 / n;
+    cpuTables.add(CpuTime.table(n, List.of("peer: Jobs", "operator: runs to completion"),
+        List.of(afterPeer.minus(before), afterOperator.minus(afterPeer))));
+    return String.format("Runs to completion, N = %d (the kubelet simulated for both: each Pod reported Succeeded): Job "
+        + "controller %.2f s, operator %.2f s, time ratio %.2f; CPU per object %.1f ms (Job controller) vs %.1f ms "
+        + "(operator), ratio %.2f%n", n, peerSeconds, operatorSeconds, operatorSeconds / peerSeconds, peerCpu,
+        operatorCpu, operatorCpu / peerCpu);
+  }
+
+  /** A kubelet for the benchmark: every Pod that appears in the namespace is reported Succeeded, exit code 0. */
+  private Watch succeedEachPod(String ns) {
+    return client.pods().inNamespace(ns).watch(new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, Pod pod) {
+        if (action == Action.ADDED) {
+          pool.submit(() -> Fixtures.kubeletEnds(client, ns, pod.getMetadata().getName(), "Succeeded", null, 0, ""));
+        }
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {
+      }
+    });
   }
 
   /** The peer's work: N StatefulSets of one replica with a claim template, each with its headless Service. */

@@ -12,7 +12,8 @@ import io.claw.operator.testing.TestCluster;
  * one Pod for it and writes its status: this operator's work, in Go. Its client limits are raised
  * as far as the operator's go (JOSDK has no client-side rate limit), and it runs as many syncs at
  * once as JOSDK runs reconciles (50). The same process runs the StatefulSet controller, the peer of
- * instances with a claim and a Service (a StatefulSet of one replica with a claim template).
+ * instances with a claim and a Service (a StatefulSet of one replica with a claim template), and the
+ * Job controller, the peer of instances that run to completion (its concurrency is fixed in 1.20).
  */
 final class ReplicaSetController {
 
@@ -21,7 +22,7 @@ final class ReplicaSetController {
 
   static ControllerManager start(TestCluster cluster) {
     return ControllerManager.start(cluster, Path.of("target", "benchmark", "kube-controller-manager.log"),
-        List.of("replicaset", "statefulset"), "--kube-api-qps", "1000", "--kube-api-burst", "2000",
+        List.of("replicaset", "statefulset", "job"), "--kube-api-qps", "1000", "--kube-api-burst", "2000",
         "--concurrent-replicaset-syncs", "50", "--concurrent-statefulset-syncs", "50");
   }
 }

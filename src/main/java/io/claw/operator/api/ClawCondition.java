@@ -22,7 +22,8 @@ public record ClawCondition(
     @Required
     @JsonPropertyDescription("Condition type: Ready, ImagePullFailed, PullSecretsFound "
         + "(only when spec.imagePullSecrets is set and the operator checks them), ImageUpToDate (only when the "
-        + "instance resolves tags), StorageReady (only with spec.storage) or ServiceReady (only with spec.service).") String type,
+        + "instance resolves tags), StorageReady (only with spec.storage), ServiceReady (only with spec.service), Complete or Failed (a run to "
+        + "completion that ended).") String type,
     @Required @Pattern("^(True|False|Unknown)$")
     @JsonPropertyDescription("True, False or Unknown.") String status,
     @JsonPropertyDescription("One-word, CamelCase reason; for image pull failures the kubelet's own reason.") String reason,
@@ -36,13 +37,17 @@ public record ClawCondition(
   public static final String IMAGE_UP_TO_DATE = "ImageUpToDate";
   public static final String STORAGE_READY = "StorageReady";
   public static final String SERVICE_READY = "ServiceReady";
+  /** A run to completion succeeded, as a Job's condition. */
+  public static final String COMPLETE = "Complete";
+  /** A run to completion failed, as a Job's condition. */
+  public static final String FAILED = "Failed";
 
   public static final String TRUE = "True";
   public static final String FALSE = "False";
   public static final String UNKNOWN = "Unknown";
 
   static final Set<String> TYPES = Set.of(READY, IMAGE_PULL_FAILED, PULL_SECRETS_FOUND, IMAGE_UP_TO_DATE,
-      STORAGE_READY, SERVICE_READY);
+      STORAGE_READY, SERVICE_READY, COMPLETE, FAILED);
   static final Set<String> STATUSES = Set.of(TRUE, FALSE, UNKNOWN);
 
   @JsonIgnore
@@ -87,7 +92,8 @@ public record ClawCondition(
     }
   }
 
-  private static String format(Instant time) {
+  /** A time as conditions and statuses write it: RFC 3339, in seconds. */
+  public static String format(Instant time) {
     return DateTimeFormatter.ISO_INSTANT.format(time.truncatedTo(ChronoUnit.SECONDS));
   }
 }

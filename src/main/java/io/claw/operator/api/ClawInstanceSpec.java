@@ -140,6 +140,10 @@ public class ClawInstanceSpec {
   @JsonPropertyDescription("A Service of the instance's name for its ports, selecting only its Pod.")
   private InstanceService service;
 
+  @JsonPropertyDescription("Whether the app runs for ever (restartPolicy Always, the default) or to completion "
+      + "(OnFailure, Never), with a Job's retries, deadline and time to live.")
+  private InstanceRun run;
+
   @JsonPropertyDescription("Labels added to the Pod. The operator's own (app.kubernetes.io/managed-by, name, "
       + "instance) win over these.")
   private Map<String, String> podLabels = new LinkedHashMap<>();
@@ -214,6 +218,19 @@ public class ClawInstanceSpec {
   /** Whether the instance is to have no Pod. */
   public boolean stopped() {
     return Boolean.TRUE.equals(stopped);
+  }
+
+  public InstanceRun getRun() {
+    return run;
+  }
+
+  public void setRun(InstanceRun run) {
+    this.run = run;
+  }
+
+  /** Whether the app runs once, to an end the status reports. */
+  public boolean runsToCompletion() {
+    return run != null && run.toCompletion();
   }
 
   public InstanceStorage getStorage() {

@@ -12,7 +12,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 /** Observed state of an instance; rebuilt from the Pod on every reconcile. Built with {@link #builder()}. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ClawInstanceStatus(
-    @JsonPropertyDescription("Pending, Running, ImagePullFailed, Failed, Stopping or Stopped.") Phase phase,
+    @JsonPropertyDescription("Pending, Running, ImagePullFailed, Failed, Stopping, Stopped or, for a run to completion, "
+        + "Succeeded.") Phase phase,
     @JsonPropertyDescription("Human-readable summary of the phase: why the instance is not running, if it is not.") String message,
     @JsonPropertyDescription("Effective image pull policy on the Pod.") PullPolicy pullPolicy,
     @JsonPropertyDescription("Where pullPolicy came from: spec, namespace (its claw.io/default-pull-policy annotation), "
@@ -36,7 +37,9 @@ public record ClawInstanceStatus(
     @JsonPropertyDescription("The Pod Security profile the Pod is built to, and why.") PodSecurityReport podSecurity,
     @JsonPropertyDescription("Where the instance's Service serves its first port: <name>.<namespace>.svc:<port>; "
         + "absent without spec.service or before the Service exists.") String address,
-    @JsonPropertyDescription("The instance's claim as last seen; absent without spec.storage.") StorageStatus storage) {
+    @JsonPropertyDescription("The instance's claim as last seen; absent without spec.storage.") StorageStatus storage,
+    @JsonPropertyDescription("For an instance that runs to completion: when it started and ended, how, and how many "
+        + "runs failed or were disrupted.") RunStatus run) {
 
   public Optional<ClawCondition> condition(String type) {
     return conditions == null ? Optional.empty()
@@ -71,7 +74,7 @@ public record ClawInstanceStatus(
         .pullPolicyRule(pullPolicyRule).pullPolicyNote(pullPolicyNote).image(image).imageID(imageID).resolvedImage(resolvedImage)
         .pullFailureReason(pullFailureReason).pullFailure(pullFailure).podName(podName)
         .observedGeneration(observedGeneration).conditions(conditions).endedPods(endedPods).podSecurity(podSecurity)
-        .address(address).storage(storage);
+        .address(address).storage(storage).run(run);
   }
 
   /** Named construction: a status has many fields of the same type. */
@@ -94,6 +97,7 @@ public record ClawInstanceStatus(
     private PodSecurityReport podSecurity;
     private String address;
     private StorageStatus storage;
+    private RunStatus run;
 
     private Builder() {
     }
@@ -188,10 +192,15 @@ public record ClawInstanceStatus(
       return this;
     }
 
+    public Builder run(RunStatus value) {
+      run = value;
+      return this;
+    }
+
     public ClawInstanceStatus build() {
       return new ClawInstanceStatus(phase, message, pullPolicy, pullPolicySource, pullPolicyRule, pullPolicyNote,
           image, imageID, resolvedImage, pullFailureReason, pullFailure, podName, observedGeneration, conditions, endedPods, podSecurity,
-          address, storage);
+          address, storage, run);
     }
   }
 }

@@ -8,8 +8,10 @@ public enum Phase {
   Running,
   /** The kubelet cannot pull the image (see the ImagePullFailed condition). */
   ImagePullFailed,
-  /** The instance cannot run for another reason (see the Ready condition). */
+  /** The instance cannot run for another reason (see the Ready condition), or its run to completion failed. */
   Failed,
+  /** A run to completion ended well (the Complete condition). */
+  Succeeded,
   /** spec.stopped is true and the Pod is on its way out (stopped gracefully). */
   Stopping,
   /** spec.stopped is true and the instance has no Pod; its claim and Service are kept. */

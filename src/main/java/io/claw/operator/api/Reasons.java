@@ -30,6 +30,16 @@ public final class Reasons {
   /** spec.stopped is true and no Pod runs. */
   public static final String STOPPED = "Stopped";
 
+  // a run to completion: status.run.reason, and the Complete or Failed condition's reason
+  /** The app exited 0. */
+  public static final String COMPLETED = "Completed";
+  /** More runs failed than spec.run.backoffLimit allows. */
+  public static final String BACKOFF_LIMIT_EXCEEDED = "BackoffLimitExceeded";
+  /** The run took longer than spec.run.activeDeadlineSeconds. */
+  public static final String DEADLINE_EXCEEDED = "DeadlineExceeded";
+  /** The image did not pull for longer than the operator's pull-failure deadline for its cause. */
+  public static final String IMAGE_PULL_FAILED = "ImagePullFailed";
+
   // StorageReady (also Ready's reason while an unbound claim holds the Pod back)
   public static final String CLAIM_BOUND = "ClaimBound";
   /** The claim is bound and asks for more than its volume holds: the volume is being expanded. */
@@ -97,6 +107,9 @@ public final class Reasons {
   public static final String INVALID_NAMESPACE_DEFAULT = "InvalidNamespaceDefault";
   /** A credentials rule overrode the policy the instance or its namespace asked for; Warning, once. */
   public static final String CREDENTIALS_REQUIRED = "CredentialsRequired";
+
+  /** A run to completion failed within its back-off limit, or was disrupted, and runs again in a new Pod; Warning. */
+  public static final String RUN_RETRIED = "RunRetried";
 
   /** track moved the Pod's container to the tag's new digest; Normal. */
   public static final String IMAGE_DIGEST_MOVED = "ImageDigestMoved";

@@ -93,6 +93,25 @@ public interface ClawOperatorConfig {
 
   LeaderElection leaderElection();
 
+  /** Instances that run to completion (spec.run). */
+  RunSettings run();
+
+  /** claw.operator.run.*: see docs/configuration.md, "Runs to completion". */
+  interface RunSettings {
+
+    /**
+     * How long an image that does not pull for a cause that does not fix itself (NotFound,
+     * Unauthorized, PlatformMismatch, InvalidName, NotPresentOnNode, TLSError, SignatureInvalid)
+     * may keep a run to completion waiting before the run fails.
+     */
+    @WithDefault("60s")
+    Duration pullFailureDeadline();
+
+    /** The same for a cause that may pass (RegistryUnreachable, RateLimited, Unknown). */
+    @WithDefault("10m")
+    Duration passingPullFailureDeadline();
+  }
+
   /** claw.operator.tag-resolution.*: see docs/configuration.md, "Tag resolution". */
   interface TagResolutionSettings {
 

@@ -1,5 +1,6 @@
 package io.claw.operator.observability;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -14,6 +15,7 @@ import io.claw.operator.api.Phase;
 import io.claw.operator.api.PullFailureCause;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,6 +33,8 @@ public class ClawMetrics {
   public static final String PULL_FAILING = "claw.instances.pull.failing";
   public static final String POD_REPLACEMENTS = "claw.pod.replacements";
   public static final String REGISTRY_REQUESTS = "claw.registry.requests";
+  public static final String RUNS_FINISHED = "claw.runs.finished";
+  public static final String RUN_DURATION = "claw.run.duration";
 
   private final MeterRegistry registry;
   private final List<Meter> gauges = new CopyOnWriteArrayList<>();
@@ -99,5 +103,24 @@ public class ClawMetrics {
         .tag("outcome", outcome)
         .register(registry)
         .increment();
+  }
+
+  /**
+   * A run to completion ended: {@code outcome} Succeeded or Failed, {@code reason} how (Completed,
+   * BackoffLimitExceeded, DeadlineExceeded, ImagePullFailed), and how long it took from its first Pod.
+   */
+  public void runFinished(String outcome, String reason, Duration took) {
+    Counter.builder(RUNS_FINISHED)
+        .description("Runs to completion that ended, by outcome and reason")
+        .tag("outcome", outcome)
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
+    Timer.builder(RUN_DURATION)
+        .description("How long runs to completion took from their first Pod to their end, by outcome")
+        .tag("outcome", outcome)
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(took);
   }
 }

@@ -169,6 +169,8 @@ public final class ClawPod {
         .withLivenessProbe(spec.getLivenessProbe())
         .withStartupProbe(spec.getStartupProbe())
         .withSecurityContext(PodSecurity.containerContext(spec, profile))
+        // a program that writes no termination message still says why it ended: its last log lines
+        .withTerminationMessagePolicy(spec.runsToCompletion() ? "FallbackToLogsOnError" : null)
         .build();
     // a token without a named ServiceAccount is refused before a Pod is built (SpecProblems)
     boolean token = Boolean.TRUE.equals(spec.getAutomountServiceAccountToken());
@@ -184,6 +186,8 @@ public final class ClawPod {
         .withAffinity(spec.getAffinity())
         .withPriorityClassName(spec.getPriorityClassName())
         .withTerminationGracePeriodSeconds(spec.getTerminationGracePeriodSeconds())
+        // only a run to completion names it: the Pods of every other instance keep their hash
+        .withRestartPolicy(spec.runsToCompletion() ? spec.getRun().getRestartPolicy().name() : null)
         .build();
   }
 

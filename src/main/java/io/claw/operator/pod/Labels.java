@@ -41,6 +41,11 @@ public final class Labels {
    */
   public static final String RESTARTED_AT = ClawInstance.GROUP + "/restartedAt";
 
+  /** A run to completion: failed runs before this Pod was created (counted against spec.run.backoffLimit). */
+  public static final String FAILED_RUNS = ClawInstance.GROUP + "/failed-runs";
+  /** A run to completion: runs disrupted (evicted, preempted, node shut down) before this Pod was created. */
+  public static final String DISRUPTED_RUNS = ClawInstance.GROUP + "/disrupted-runs";
+
   private static final int MAX_LABEL_VALUE = 63;
 
   private Labels() {

@@ -8,6 +8,7 @@ import java.util.Set;
 import io.claw.operator.api.AppVolume;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceSpec;
+import io.claw.operator.api.InstanceRun;
 import io.claw.operator.api.InstanceService;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 
@@ -74,6 +75,12 @@ public final class SpecProblems {
       }
     }
     problems.addAll(portProblems(spec));
+    InstanceRun run = spec.getRun();
+    if (run != null && !run.toCompletion() && (run.getBackoffLimit() != null || run.getActiveDeadlineSeconds() != null
+        || run.getTtlSecondsAfterFinished() != null)) {
+      problems.add("spec.run.backoffLimit, activeDeadlineSeconds and ttlSecondsAfterFinished are for a run to "
+          + "completion: set spec.run.restartPolicy to OnFailure or Never, or remove them");
+    }
     return problems;
   }
 

@@ -8,6 +8,8 @@ import java.util.Optional;
 
 import jakarta.inject.Inject;
 
+import org.jboss.logging.Logger;
+
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.api.ImageParts;
@@ -25,10 +27,12 @@ import io.claw.operator.status.Observation;
 import io.claw.operator.status.PullFailure;
 import io.claw.operator.status.PullSecrets;
 import io.claw.operator.status.Rejection;
+import io.claw.operator.status.RunReport;
 import io.claw.operator.status.ServiceFacts;
 import io.claw.operator.status.StorageFacts;
 import io.claw.operator.status.StatusCalculator;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -60,6 +64,7 @@ import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInbound
 public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
 
   public static final String NAME = "clawinstance";
+  private static final Logger LOG = Logger.getLogger(ClawInstanceReconciler.class);
 
   /**
    * The informers list in pages of this many objects, as client-go's reflectors do: a restart that
@@ -141,8 +146,10 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
     boolean neverResolves = false;
     Optional<Resolution> answer = Optional.empty();
     boolean stopped = instance.getSpec().stopped();
-    // a stopped instance pulls nothing: no registry request and no pull secret read for it
-    if (image != null && !stopped) {
+    boolean ended = instance.getSpec().runsToCompletion()
+        && RunJudgement.endedBefore(ClawInstanceStatus.usable(instance.getStatus()));
+    // a stopped instance, or a run that ended, pulls nothing: no registry request and no pull secret read for it
+    if (image != null && !stopped && !ended) {
       NamedSecrets namedSecrets = NamedSecrets.in(context.getClient(), namespace);
       if (config.checkPullSecrets()) {
         secrets = pullSecretCheck.check(namedSecrets, namespace, instance.getSpec().getImagePullSecrets());
@@ -205,6 +212,12 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
     if (!plan.followTag()) {
       tags.forget(ResourceID.fromResource(instance));
     }
+    if (plan.run() instanceof RunJudgement.Expired) {
+      // as the TTL-after-finished controller: the instance goes, its Pod with it (garbage collector)
+      LOG.infof("Deleting ClawInstance %s/%s: its run finished more than spec.run.ttlSecondsAfterFinished ago",
+          instance.getMetadata().getNamespace(), instance.getMetadata().getName());
+      context.getClient().resource(instance).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+    }
     return pods.apply(plan, instance, context, now);
   }
 
@@ -233,7 +246,31 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
         ? storage : new StorageFacts(storage.claimName(), storage.claim(), false, storage.refusalReason(),
             storage.refusal(), observed.owned().claimEvent());
     return new Observation(observed.instance(), plan.policy(), image, pod.state(), pod.pod(), observed.pullSecrets(),
-        node, plan.security(), rejection, plan.tag(), claim, service);
+        node, plan.security(), rejection, plan.tag(), claim, service, runReport(plan.run()));
+  }
+
+  /** What the status says of a run to completion. */
+  static RunReport runReport(RunJudgement run) {
+    if (run == null) {
+      return null;
+    }
+    if (run instanceof RunJudgement.Running running) {
+      return new RunReport(running.status(), RunReport.Outcome.RUNNING, false);
+    }
+    if (run instanceof RunJudgement.Retry retry) {
+      return new RunReport(retry.status(), RunReport.Outcome.RUNNING, false);
+    }
+    if (run instanceof RunJudgement.Ends ends) {
+      return new RunReport(ends.status(), ends.succeeded() ? RunReport.Outcome.SUCCEEDED : RunReport.Outcome.FAILED,
+          false);
+    }
+    if (run instanceof RunJudgement.Finished finished) {
+      return new RunReport(finished.status(), finished.succeeded() ? RunReport.Outcome.SUCCEEDED
+          : RunReport.Outcome.FAILED, false);
+    }
+    RunJudgement.Expired expired = (RunJudgement.Expired) run;
+    return new RunReport(expired.status(), expired.succeeded() ? RunReport.Outcome.SUCCEEDED : RunReport.Outcome.FAILED,
+        true);
   }
 
   /**
@@ -243,6 +280,9 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
    */
   private static ClawInstanceStatus status(ClawInstance instance, Plan plan, PodOutcome outcome, Observation input,
       Instant now) {
+    if (plan.run() instanceof RunJudgement.Expired) {
+      return null; // the instance is being deleted
+    }
     if (input != null) {
       return StatusCalculator.compute(input, now);
     }

@@ -1,12 +1,15 @@
 package io.claw.operator.reconciler;
 
+import java.time.Duration;
 import java.time.Instant;
 
 import org.jboss.logging.Logger;
 
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
+import io.claw.operator.api.Phase;
 import io.claw.operator.api.Reasons;
+import io.claw.operator.api.RunStatus;
 import io.claw.operator.api.ResolvedImage;
 import io.claw.operator.observability.ClawMetrics;
 import io.claw.operator.observability.EventRecorder;
@@ -46,6 +49,14 @@ final class InstanceReports {
           "Replacing Pod " + replace.pod().getMetadata().getName() + ", " + replace.ending().description()
               + " (" + replace.endedInARow() + " in a row)", now));
     }
+    if (plan.pod() instanceof PodDecision.Replace again && again.why() == PodDecision.Why.RUN_AGAIN
+        && plan.run() instanceof RunJudgement.Retry retry) {
+      events.record(InstanceEvents.warning(instance, Reasons.RUN_RETRIED, "Running again in a new Pod: Pod "
+          + again.pod().getMetadata().getName() + " " + again.ending().description() + (retry.disrupted()
+              ? " (a disruption: not counted)"
+              : " (failed runs: " + retry.status().failed() + " of spec.run.backoffLimit "
+                  + instance.getSpec().getRun().backoffLimitOrDefault() + ")"), now));
+    }
     ResolvedImage resolved = plan.tag() == null ? null : plan.tag().resolved();
     if (resolved != null && plan.pod() instanceof PodDecision.PatchImage moved) {
       events.record(InstanceEvents.normal(instance, Reasons.IMAGE_DIGEST_MOVED, resolved.tag() + " moved to "
@@ -81,5 +92,19 @@ final class InstanceReports {
     }
     InstanceEvents.forTransition(instance, next, transition, now).ifPresent(events::record);
     InstanceEvents.forNotice(instance, plan.policy().notice(), now).ifPresent(events::record);
+    runEnded(instance, next);
+  }
+
+  /** A run to completion that ends with this status: counted once, with how long it took. */
+  private void runEnded(ClawInstance instance, ClawInstanceStatus next) {
+    if (!RunJudgement.endedBefore(next) || RunJudgement.endedBefore(ClawInstanceStatus.usable(instance.getStatus()))) {
+      return;
+    }
+    RunStatus run = next.run();
+    metrics.runFinished(next.phase().name(), run.reason(), Duration.between(Instant.parse(run.startTime()),
+        Instant.parse(run.completionTime())));
+    LOG.infof("ClawInstance %s/%s: the run %s (%s) after %s", instance.getMetadata().getNamespace(),
+        instance.getMetadata().getName(), next.phase() == Phase.Succeeded ? "completed" : "failed", run.reason(),
+        Duration.between(Instant.parse(run.startTime()), Instant.parse(run.completionTime())));
   }
 }

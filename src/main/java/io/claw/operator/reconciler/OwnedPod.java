@@ -109,6 +109,16 @@ final class OwnedPod {
           ? new PodOutcome.Settled(PodState.STOPPING, live)
           : new PodOutcome.JudgeAgain();
     }
+    if (decision instanceof PodDecision.Halt halt) {
+      Optional<Pod> stop = halt.stop().filter(p -> p.getMetadata().getDeletionTimestamp() == null);
+      if (stop.isEmpty()) {
+        return new PodOutcome.Settled(PodState.FINISHED, halt.live().orElse(null));
+      }
+      LOG.infof("Stopping Pod %s: its run ended", name(stop.get()));
+      return deleteJudged(context.getClient(), stop.get(), halt.gracePeriodSeconds())
+          ? new PodOutcome.Settled(PodState.FINISHED, stop.get())
+          : new PodOutcome.JudgeAgain();
+    }
     if (decision instanceof PodDecision.Create) {
       return create(instance, context, desired, plan);
     }
@@ -125,6 +135,7 @@ final class OwnedPod {
         case SECRETS_APPEARED -> "Recreating Pod %s: its pull secrets exist now";
         case SPEC_CHANGED -> "Recreating Pod %s: fields that a live Pod cannot change differ (pull policy "
             + plan.policy().policy() + ")";
+        case RUN_AGAIN -> "Running again in a new Pod: Pod %s " + replace.ending().description().replace("%", "%%");
       }, name(desired));
       return deleteJudged(context.getClient(), replace.pod(), replace.gracePeriodSeconds())
           ? new PodOutcome.Settled(PodState.REPLACING, replace.pod())
@@ -148,6 +159,13 @@ final class OwnedPod {
     Integer endedPods = instance.getStatus() == null ? null : instance.getStatus().endedPods();
     Pod toCreate = endedPods == null || endedPods <= 0 ? desired : new PodBuilder(desired)
         .editMetadata().addToAnnotations(Labels.ENDED_PODS, String.valueOf(endedPods)).endMetadata().build();
+    if (plan.run() instanceof RunJudgement.Running running) {
+      // the counts so far go with the Pod, so that its end is counted once however often it is judged
+      toCreate = new PodBuilder(toCreate).editMetadata()
+          .addToAnnotations(Labels.FAILED_RUNS, String.valueOf(running.status().failed()))
+          .addToAnnotations(Labels.DISRUPTED_RUNS, String.valueOf(running.status().disrupted()))
+          .endMetadata().build();
+    }
     try {
       Pod created = context.resourceOperations().create(toCreate, eventSource);
       EffectivePullPolicy policy = plan.policy();

@@ -39,17 +39,19 @@ import io.fabric8.kubernetes.api.model.Pod;
  * @param followTag whether the instance stays a follower of its tag's resolution
  * @param claim what to do about the instance's claim (spec.storage)
  * @param service what to do about the instance's Service (spec.service)
+ * @param run where a run to completion stands; null for an instance that runs for ever
  */
 record Plan(EffectivePullPolicy policy, PodSecurityReport security, TagReport tag, String podImage, Pod desired,
-    PodDecision pod, boolean followTag, OwnedClaim.Decision claim, OwnedService.Decision service) {
+    PodDecision pod, boolean followTag, OwnedClaim.Decision claim, OwnedService.Decision service, RunJudgement run) {
 
   /** The operator's settings that a plan follows. */
   record Settings(PullPolicyRules rules, Optional<PullPolicy> defaultPullPolicy, boolean specOverridesCredentialsRequired,
-      PodSecuritySetting podSecurity) {
+      PodSecuritySetting podSecurity, RunJudgement.PullDeadlines pullDeadlines) {
 
     static Settings of(ClawOperatorConfig config) {
       return new Settings(config.pullPolicyRules(), config.defaultPullPolicy(), config.specOverridesCredentialsRequired(),
-          config.podSecurity());
+          config.podSecurity(), new RunJudgement.PullDeadlines(config.run().pullFailureDeadline(),
+              config.run().passingPullFailureDeadline()));
     }
   }
 
@@ -69,10 +71,14 @@ record Plan(EffectivePullPolicy policy, PodSecurityReport security, TagReport ta
         : new OwnedService.None();
     if (instance.getSpec().stopped()) {
       return new Plan(policy, security, null, null, null, new PodDecision.Stop(observed.livePod()), false, claim,
-          service);
+          service, null);
     }
+    RunJudgement run = instance.getSpec().runsToCompletion()
+        ? RunJudgement.judge(instance.getSpec().getRun(), observed.previousStatus(), observed.livePod(),
+            settings.pullDeadlines(), now)
+        : null;
     if (observed.image() == null) {
-      return new Plan(policy, security, null, null, null, new PodDecision.NoImage(), false, claim, service);
+      return new Plan(policy, security, null, null, null, new PodDecision.NoImage(), false, claim, service, run);
     }
     Optional<DigestChoice> digest = observed.resolvesTag() ? Optional.of(digest(observed, now)) : Optional.empty();
     TagReport tag = digest.map(DigestChoice::report).orElseGet(() -> notResolved(observed));
@@ -80,7 +86,7 @@ record Plan(EffectivePullPolicy policy, PodSecurityReport security, TagReport ta
     String podImage = digest.isPresent() ? digest.get().image() : observed.image();
     if (podImage == null) {
       return new Plan(policy, security, tag, null, null, new PodDecision.AwaitDigest(observed.livePod()), follow, claim,
-          service);
+          service, run);
     }
     Pod desired = ClawPod.desired(instance, podImage, policy.policy(), security.profile());
     if (digest.isPresent()) {
@@ -88,9 +94,10 @@ record Plan(EffectivePullPolicy policy, PodSecurityReport security, TagReport ta
     }
     PodDecision decision = rejection(instance, desired, security)
         .<PodDecision>map(why -> new PodDecision.Rejected(why, observed.livePod()))
-        .orElseGet(() -> PodDecision.decide(instance, observed.livePod(), desired,
-            secretsAppeared(instance, observed.pullSecrets()), now));
-    return new Plan(policy, security, tag, podImage, desired, decision, follow, claim, service);
+        .orElseGet(() -> RunJudgement.podDecision(run, observed.livePod()).orElseGet(() -> PodDecision.decide(instance,
+            observed.livePod(), desired, secretsAppeared(instance, observed.pullSecrets()), now)));
+    return new Plan(policy, security, tag, podImage, desired, decision, follow && !RunJudgement.ended(run), claim,
+        service, run);
   }
 
   private static DigestChoice digest(Observed observed, Instant now) {

@@ -45,6 +45,13 @@ sealed interface PodDecision {
     }
   }
 
+  /**
+   * A run to completion ended: no Pod is created or replaced; a Pod that still runs is stopped
+   * (stop), any other is kept as it is, for its logs.
+   */
+  record Halt(Optional<Pod> live, Optional<Pod> stop, Long gracePeriodSeconds) implements PodDecision {
+  }
+
   /** No Pod of the instance's name in the cache: create the desired one. */
   record Create() implements PodDecision {
   }
@@ -102,7 +109,9 @@ sealed interface PodDecision {
     /** A missing pull secret exists now; the kubelet would wait out its pull back-off (up to 5 min) first. */
     SECRETS_APPEARED,
     /** Fields a live Pod cannot change differ from the desired ones. */
-    SPEC_CHANGED
+    SPEC_CHANGED,
+    /** A run to completion failed within its back-off limit, or was disrupted: it runs again in a new Pod. */
+    RUN_AGAIN
   }
 
   /**

@@ -60,6 +60,10 @@ final class Requeue {
                 .filter(Boolean::booleanValue).map(missing -> PullSecretCheck.recheckAfter(status, now)),
             Optional.of(WHILE_A_CLAIM_PENDS).filter(d -> claimPends(input)),
             Optional.of(AFTER_A_REFUSED_CLAIM_OR_SERVICE).filter(d -> ownedRefused(input)),
+            // a run's deadline, the end of a pull failure's grace, or its time to live after finishing
+            Optional.ofNullable(plan.run())
+                .flatMap(run -> RunJudgement.nextMoment(run, input.instance().getSpec().getRun(), status))
+                .map(at -> Duration.between(now, at)).map(d -> d.isNegative() ? Duration.ZERO : d),
             // a young Pod's count of ended Pods leaves the status once it has run long enough
             Optional.ofNullable(input.pod()).flatMap(PodEnding::countExpires)
                 .map(at -> Duration.between(now, at).plusSeconds(1)))

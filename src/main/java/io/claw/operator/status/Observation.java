@@ -12,15 +12,24 @@ import io.fabric8.kubernetes.api.model.Pod;
  * @param pod the live Pod in states PRESENT and REPLACING; null otherwise
  * @param storage the claim of spec.storage; null without it
  * @param service the Service of spec.service; null without it
+ * @param run where a run to completion stands; null for an instance that runs for ever
  */
 public record Observation(ClawInstance instance, EffectivePullPolicy pullPolicy, String image,
     PodState podState, Pod pod, PullSecrets pullSecrets, NodeFacts node, PodSecurityReport podSecurity,
-    Rejection rejection, TagReport tag, StorageFacts storage, ServiceFacts service) {
+    Rejection rejection, TagReport tag, StorageFacts storage, ServiceFacts service, RunReport run) {
 
   /** Without spec.storage and spec.service. */
   public Observation(ClawInstance instance, EffectivePullPolicy pullPolicy, String image, PodState podState, Pod pod,
       PullSecrets pullSecrets, NodeFacts node, PodSecurityReport podSecurity, Rejection rejection, TagReport tag) {
-    this(instance, pullPolicy, image, podState, pod, pullSecrets, node, podSecurity, rejection, tag, null, null);
+    this(instance, pullPolicy, image, podState, pod, pullSecrets, node, podSecurity, rejection, tag, null, null, null);
+  }
+
+  /** Without spec.run. */
+  public Observation(ClawInstance instance, EffectivePullPolicy pullPolicy, String image, PodState podState, Pod pod,
+      PullSecrets pullSecrets, NodeFacts node, PodSecurityReport podSecurity, Rejection rejection, TagReport tag,
+      StorageFacts storage, ServiceFacts service) {
+    this(instance, pullPolicy, image, podState, pod, pullSecrets, node, podSecurity, rejection, tag, storage, service,
+        null);
   }
 
   /** What a test needs most: no pull secrets checked, nothing known of the node, no profile, rejection or tag. */

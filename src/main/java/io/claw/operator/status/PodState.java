@@ -19,5 +19,7 @@ public enum PodState {
   /** spec.stopped: the Pod is being deleted. */
   STOPPING,
   /** spec.stopped: no Pod. */
-  STOPPED
+  STOPPED,
+  /** A run to completion ended (Observation.run says how); its Pod, if any, is kept or being stopped. */
+  FINISHED
 }

@@ -20,6 +20,7 @@ import io.claw.operator.api.PullFailureCause;
 import io.claw.operator.api.PullFailureReport;
 import io.claw.operator.api.Reasons;
 import io.claw.operator.api.ResolvedImage;
+import io.claw.operator.api.RunStatus;
 import io.claw.operator.config.ClawOperatorConfig;
 import io.claw.operator.pod.ClawPod;
 import io.fabric8.kubernetes.api.model.ContainerState;
@@ -56,7 +57,8 @@ public final class StatusCalculator {
     List<ClawCondition> conditions = Stream.of(Stream.of(ready, pull),
             pullSecretsCondition(observed, generation).stream(), upToDate.stream(),
             Optional.ofNullable(storage).map(r -> r.condition(generation)).stream(),
-            Optional.ofNullable(observed.service()).map(f -> serviceCondition(f, generation)).stream())
+            Optional.ofNullable(observed.service()).map(f -> serviceCondition(f, generation)).stream(),
+            runCondition(observed.run(), verdict, generation).stream())
         .flatMap(s -> s)
         .map(c -> c.transitionedSince(previousConditions, now))
         .toList();
@@ -82,7 +84,42 @@ public final class StatusCalculator {
         .podSecurity(observed.podSecurity())
         .address(address(observed.service()))
         .storage(storage == null ? null : storage.status())
+        .run(observed.run() == null ? null : observed.run().run())
         .build();
+  }
+
+  /** A run to completion that ended: Complete or Failed, as a Job's conditions, so that kubectl wait works the same way. */
+  private static Optional<ClawCondition> runCondition(RunReport run, Assessment verdict, Long generation) {
+    if (run == null || !run.finished()) {
+      return Optional.empty();
+    }
+    return Optional.of(new ClawCondition(run.outcome() == RunReport.Outcome.SUCCEEDED ? ClawCondition.COMPLETE
+        : ClawCondition.FAILED, ClawCondition.TRUE, run.run().reason(), verdict.message(), null, generation));
+  }
+
+  /**
+   * How a run to completion ended, from status.run; a run that an image which never pulled ended
+   * keeps the pull failure's condition, cause and hint.
+   */
+  private static Assessment finished(Observation observed, ClawInstanceStatus previous) {
+    RunStatus run = observed.run().run();
+    boolean succeeded = observed.run().outcome() == RunReport.Outcome.SUCCEEDED;
+    String exit = run.exitCode() == null ? "" : " with exit code " + run.exitCode();
+    String said = run.message() == null || run.message().isBlank() ? "" : ": " + run.message().strip();
+    String why = run.reason();
+    if (Reasons.BACKOFF_LIMIT_EXCEEDED.equals(why) && run.failed() != null) {
+      why += ": " + run.failed() + " failed run" + (run.failed() == 1 ? "" : "s") + ", more than spec.run.backoffLimit "
+          + observed.instance().getSpec().getRun().backoffLimitOrDefault() + " allows";
+    }
+    String message = succeeded ? "The run completed" + exit + said : "The run failed (" + why + ")" + exit + said;
+    String imageID = observed.pod() == null ? null : ClawPod.appContainerStatus(observed.pod())
+        .map(ContainerStatus::getImageID).filter(id -> !id.isEmpty()).orElse(null);
+    if (Reasons.IMAGE_PULL_FAILED.equals(run.reason()) && previous != null) {
+      Optional<PullFailure> failure = previousFailure(previous, observed);
+      return new Assessment(Phase.Failed, false, run.reason(), message, failure.orElse(null), imageID,
+          failure.isPresent() ? previous.pullFailure() : null);
+    }
+    return new Assessment(succeeded ? Phase.Succeeded : Phase.Failed, false, run.reason(), message, null, imageID);
   }
 
   /** A Pod that is not scheduled because its claim has not bound says so, in the claim's words. */
@@ -214,6 +251,7 @@ public final class StatusCalculator {
           observed.tag().condition().message());
       case STOPPING -> Assessment.notReady(Phase.Stopping, Reasons.STOPPING, "Stopping: Pod " + podName
           + " is being deleted gracefully (spec.stopped is true)" + kept(observed));
+      case FINISHED -> finished(observed, previous);
       case STOPPED -> Assessment.notReady(Phase.Stopped, Reasons.STOPPED, "Stopped (spec.stopped is true): no Pod runs"
           + kept(observed) + ". Start it with: kubectl patch claw " + observed.instance().getMetadata().getName()
           + " --type=merge -p '{\"spec\":{\"stopped\":false}}'");

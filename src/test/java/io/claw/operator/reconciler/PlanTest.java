@@ -32,7 +32,8 @@ class PlanTest {
   private static final Instant NOW = Instant.parse("2026-12-04T10:00:00Z");
   private static final String DIGEST = "sha256:" + "a".repeat(64);
   private static final Plan.Settings SETTINGS = new Plan.Settings(PullPolicyRules.NONE, Optional.empty(), false,
-      PodSecuritySetting.AUTO);
+      PodSecuritySetting.AUTO,
+      new RunJudgement.PullDeadlines(java.time.Duration.ofSeconds(60), java.time.Duration.ofMinutes(10)));
   private static final TestInstance WEB = TestInstance.named("web").in("ns").uid("uid-1").generation(1);
 
   private static Observed observed(ClawInstance instance, String image, TagResolution mode, Optional<Resolution> answer) {

@@ -101,6 +101,24 @@ public final class Fixtures {
     });
   }
 
+  /**
+   * The kubelet reports that the Pod's one container ended and the Pod with it, as it does for a
+   * Pod whose restartPolicy is not Always (Succeeded or Failed), or an evicted one (Failed, reason Evicted).
+   */
+  public static Pod kubeletEnds(KubernetesClient client, String namespace, String name, String phase, String reason,
+      int exitCode, String message) {
+    return client.pods().inNamespace(namespace).withName(name).editStatus(pod -> new PodBuilder(pod).editOrNewStatus()
+        .withPhase(phase)
+        .withReason(reason)
+        .withContainerStatuses(new ContainerStatusBuilder().withName(pod.getSpec().getContainers().get(0).getName())
+            .withImage(pod.getSpec().getContainers().get(0).getImage()).withImageID("sha256:" + "1".repeat(64))
+            .withReady(false).withRestartCount(0)
+            .withNewState().withNewTerminated().withExitCode(exitCode).withReason(exitCode == 0 ? "Completed" : "Error")
+              .withMessage(message).endTerminated().endState()
+            .build())
+        .endStatus().build());
+  }
+
   public static UnaryOperator<ContainerStatusBuilder> waiting(String reason, String message) {
     return b -> b.withNewState().withNewWaiting().withReason(reason).withMessage(message).endWaiting().endState();
   }
