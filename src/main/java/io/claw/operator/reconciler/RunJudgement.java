@@ -89,50 +89,50 @@ sealed interface RunJudgement {
         .orElse(before == null || before.disrupted() == null ? 0 : before.disrupted());
     Optional<ContainerStateTerminated> lastRun = live.flatMap(RunJudgement::lastRun);
     Integer exitCode = lastRun.map(ContainerStateTerminated::getExitCode).orElse(before == null ? null : before.exitCode());
-    String format = ClawCondition.format(start);
+    String started = ClawCondition.format(start);
 
     if (live.isPresent() && live.get().getMetadata().getDeletionTimestamp() == null) {
       Pod pod = live.get();
       Optional<PodEnding> ending = PodEnding.of(pod);
       if (ending.isPresent() && "Succeeded".equals(ending.get().phase())) {
-        return new Ends(new RunStatus(format, ClawCondition.format(now), exitCode, Reasons.COMPLETED, message(lastRun), failed,
-            disrupted), true, Optional.empty(), null);
+        return new Ends(new RunStatus(started, ClawCondition.format(now), exitCode, Reasons.COMPLETED, message(lastRun),
+            failed, disrupted), true, Optional.empty(), null);
       }
       if (ending.isPresent()) {
         if (disrupted(pod, ending.get())) {
-          return new Retry(pod, new RunStatus(format, null, exitCode, ending.get().reason(), ending.get().description(),
+          return new Retry(pod, new RunStatus(started, null, exitCode, ending.get().reason(), ending.get().description(),
               failed, disrupted + 1), true);
         }
         if (failed + 1 > run.backoffLimitOrDefault()) {
-          return new Ends(new RunStatus(format, ClawCondition.format(now), exitCode, Reasons.BACKOFF_LIMIT_EXCEEDED,
+          return new Ends(new RunStatus(started, ClawCondition.format(now), exitCode, Reasons.BACKOFF_LIMIT_EXCEEDED,
               message(lastRun), failed + 1, disrupted), false, Optional.empty(), null);
         }
-        return new Retry(pod, new RunStatus(format, null, exitCode,
+        return new Retry(pod, new RunStatus(started, null, exitCode,
             lastRun.map(ContainerStateTerminated::getReason).orElse(ending.get().reason()), message(lastRun), failed + 1,
             disrupted), false);
       }
       int restarts = ClawPod.appContainerStatus(pod).map(ContainerStatus::getRestartCount).orElse(0);
       if (restarts > run.backoffLimitOrDefault()) {
         // OnFailure: the kubelet restarts the container in its Pod; each restart is a failed run
-        return new Ends(new RunStatus(format, ClawCondition.format(now), exitCode, Reasons.BACKOFF_LIMIT_EXCEEDED,
+        return new Ends(new RunStatus(started, ClawCondition.format(now), exitCode, Reasons.BACKOFF_LIMIT_EXCEEDED,
             message(lastRun), restarts, disrupted), false, Optional.of(pod), null);
       }
     }
     Optional<Instant> deadline = Optional.ofNullable(run.getActiveDeadlineSeconds()).map(start::plusSeconds);
     if (deadline.filter(at -> !now.isBefore(at)).isPresent()) {
-      return new Ends(new RunStatus(format, ClawCondition.format(now), exitCode, Reasons.DEADLINE_EXCEEDED,
+      return new Ends(new RunStatus(started, ClawCondition.format(now), exitCode, Reasons.DEADLINE_EXCEEDED,
           "The run took longer than spec.run.activeDeadlineSeconds (" + run.getActiveDeadlineSeconds() + " s)", failed,
           disrupted), false, live.filter(p -> p.getMetadata().getDeletionTimestamp() == null), null);
     }
     Optional<Instant> pullDeadline = pullDeadline(previous, deadlines);
     if (live.isPresent() && pullDeadline.filter(at -> !now.isBefore(at)).isPresent()) {
       var report = previous.pullFailure();
-      return new Ends(new RunStatus(format, ClawCondition.format(now), exitCode, Reasons.IMAGE_PULL_FAILED,
+      return new Ends(new RunStatus(started, ClawCondition.format(now), exitCode, Reasons.IMAGE_PULL_FAILED,
           "The image did not pull (" + report.cause().value() + ") for " + deadlines.of(report.cause()).toSeconds()
               + " s, so the run failed: " + report.hint(), failed, disrupted), false,
           live.filter(p -> p.getMetadata().getDeletionTimestamp() == null), 0L);
     }
-    return new Running(new RunStatus(format, null, exitCode, null, null, failed, disrupted),
+    return new Running(new RunStatus(started, null, exitCode, null, null, failed, disrupted),
         Stream.of(deadline, pullDeadline).flatMap(Optional::stream).min(Instant::compareTo), deadlines);
   }
 

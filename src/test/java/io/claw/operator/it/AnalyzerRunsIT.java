@@ -36,14 +36,12 @@ import io.claw.operator.pod.Labels;
 import io.claw.operator.testing.RealNode.Registry;
 import io.claw.operator.testing.RealNodeSuite;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimVolumeSource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
-import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
@@ -82,18 +80,8 @@ class AnalyzerRunsIT {
     ns = newNamespace(client);
     // the claim Cortex shares between its jobs: a local volume the test fills
     jobs = Files.createTempDirectory("claw-cortex-jobs");
-    Files.setPosixFilePermissions(jobs, PosixFilePermissions.fromString("rwxrwxrwx"));
-    client.resource(new StorageClassBuilder().withNewMetadata().withName(CLASS).endMetadata()
-        .withProvisioner("kubernetes.io/no-provisioner").withVolumeBindingMode("WaitForFirstConsumer").build())
-        .createOr(existing -> existing.update());
-    client.resource(new PersistentVolumeBuilder().withNewMetadata().withName("cortex-jobs").endMetadata()
-        .withNewSpec().withStorageClassName(CLASS).withAccessModes("ReadWriteOnce")
-          .addToCapacity("storage", new Quantity("1Gi")).withPersistentVolumeReclaimPolicy("Retain")
-          .withNewLocal().withPath(jobs.toString()).endLocal()
-          .withNewNodeAffinity().withNewRequired().addNewNodeSelectorTerm().addNewMatchExpression()
-            .withKey("kubernetes.io/hostname").withOperator("In").withValues(suite.node().nodeName())
-          .endMatchExpression().endNodeSelectorTerm().endRequired().endNodeAffinity()
-        .endSpec().build()).create();
+    suite.node().localStorageClass(CLASS);
+    suite.node().localVolume("cortex-jobs", CLASS, jobs);
     client.resource(new PersistentVolumeClaimBuilder().withNewMetadata().withNamespace(ns).withName("cortex-jobs")
         .endMetadata().withNewSpec().withStorageClassName(CLASS).withAccessModes("ReadWriteOnce")
         .withNewResources().addToRequests("storage", new Quantity("1Gi")).endResources().endSpec().build()).create();

@@ -17,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +45,6 @@ import io.claw.operator.testing.RealNodeSuite;
 import io.fabric8.kubernetes.api.model.EmptyDirVolumeSource;
 import io.fabric8.kubernetes.api.model.EnvFromSourceBuilder;
 import io.fabric8.kubernetes.api.model.Endpoints;
-import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
@@ -55,7 +53,6 @@ import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
-import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
@@ -95,10 +92,7 @@ class PlatformInstancesIT {
     suite.node().pushImage(Registry.OPEN, "desktop:2", "two");
     image1 = Registry.OPEN.host() + "/desktop:1";
     image2 = Registry.OPEN.host() + "/desktop:2";
-    // local volumes bind once their consumer is scheduled, as Kubernetes' docs set them up
-    client.resource(new StorageClassBuilder().withNewMetadata().withName(CLASS).endMetadata()
-        .withProvisioner("kubernetes.io/no-provisioner").withVolumeBindingMode("WaitForFirstConsumer").build())
-        .createOr(existing -> existing.update());
+    suite.node().localStorageClass(CLASS);
     volumes = Files.createTempDirectory("claw-local-volumes");
     advertise(GPU, "16");
     suite.startOperator("platform-instances-it", Map.of());
@@ -296,22 +290,9 @@ class PlatformInstancesIT {
     return desk;
   }
 
-  /** A local PersistentVolume of the manual class on the node, in a folder the app (UID 1000) may write. */
+  /** A local PersistentVolume of the manual class on the node. */
   private static void localVolume(String name) {
-    try {
-      Path dir = Files.createDirectories(volumes.resolve(name));
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
-      client.resource(new PersistentVolumeBuilder().withNewMetadata().withName(name).endMetadata()
-          .withNewSpec().withStorageClassName(CLASS).withAccessModes("ReadWriteOnce")
-            .addToCapacity("storage", new Quantity("1Gi")).withPersistentVolumeReclaimPolicy("Retain")
-            .withNewLocal().withPath(dir.toString()).endLocal()
-            .withNewNodeAffinity().withNewRequired().addNewNodeSelectorTerm().addNewMatchExpression()
-              .withKey("kubernetes.io/hostname").withOperator("In").withValues(suite.node().nodeName())
-            .endMatchExpression().endNodeSelectorTerm().endRequired().endNodeAffinity()
-          .endSpec().build()).create();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    suite.node().localVolume(name, CLASS, volumes.resolve(name));
   }
 
   /** The node advertises an extended resource, as a device plugin or an administrator would. */

@@ -99,6 +99,35 @@ public final class RealNode implements AutoCloseable {
     return cluster.client();
   }
 
+  /**
+   * A StorageClass for local volumes, as Kubernetes' docs set it up: no provisioner, and binding
+   * once the claim's first Pod is scheduled.
+   */
+  public void localStorageClass(String name) {
+    client().resource(new io.fabric8.kubernetes.api.model.storage.StorageClassBuilder().withNewMetadata().withName(name)
+        .endMetadata().withProvisioner("kubernetes.io/no-provisioner").withVolumeBindingMode("WaitForFirstConsumer")
+        .build()).createOr(existing -> existing.update());
+  }
+
+  /** A 1Gi local PersistentVolume of the class, on this node, in a folder anyone may write (the apps run as UID 1000). */
+  public void localVolume(String name, String storageClass, Path dir) {
+    try {
+      Files.createDirectories(dir);
+      Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    client().resource(new io.fabric8.kubernetes.api.model.PersistentVolumeBuilder().withNewMetadata().withName(name)
+        .endMetadata().withNewSpec().withStorageClassName(storageClass).withAccessModes("ReadWriteOnce")
+          .addToCapacity("storage", new io.fabric8.kubernetes.api.model.Quantity("1Gi"))
+          .withPersistentVolumeReclaimPolicy("Retain")
+          .withNewLocal().withPath(dir.toString()).endLocal()
+          .withNewNodeAffinity().withNewRequired().addNewNodeSelectorTerm().addNewMatchExpression()
+            .withKey("kubernetes.io/hostname").withOperator("In").withValues(nodeName())
+          .endMatchExpression().endNodeSelectorTerm().endRequired().endNodeAffinity()
+        .endSpec().build()).create();
+  }
+
   public String nodeName() {
     return rig.getProperty("NODE_NAME");
   }
