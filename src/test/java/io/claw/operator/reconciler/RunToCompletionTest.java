@@ -51,6 +51,9 @@ class RunToCompletionTest extends ApiServerTest {
     }
   }
 
+  @jakarta.inject.Inject
+  io.micrometer.core.instrument.MeterRegistry registry;
+
   private ClawInstance analyzer(String name, Integer backoffLimit, Long deadline, Long ttl) {
     ClawInstance instance = instance(ns, name, "registry.example.com/analyzer:1", null);
     InstanceRun run = new InstanceRun();
@@ -78,6 +81,10 @@ class RunToCompletionTest extends ApiServerTest {
     var waited = KubeApiServerResource.cluster().kubectl(null, "wait", "--for=condition=Complete", "claw/ok", "-n", ns,
         "--timeout=10s");
     assertEquals(0, waited.exitCode(), waited.output());
+    assertTrue(registry.get(io.claw.operator.observability.ClawMetrics.RUNS_FINISHED).tag("outcome", "Succeeded")
+        .tag("reason", Reasons.COMPLETED).counter().count() >= 1, "runs finished, by outcome and reason");
+    assertTrue(registry.get(io.claw.operator.observability.ClawMetrics.RUN_DURATION).tag("outcome", "Succeeded").timer()
+        .count() >= 1, "and their duration");
 
     editSpec(client, ns, "ok", spec -> spec.setImage("registry.example.com/analyzer:2"));
     Awaitility.await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
