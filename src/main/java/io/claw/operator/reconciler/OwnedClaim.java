@@ -211,7 +211,8 @@ final class OwnedClaim {
     }
     if (!refused.isEmpty()) {
       return new Refuse(live, Reasons.STORAGE_CHANGE_REFUSED, String.join("; ", refused)
-          + ". Nothing was changed: to start afresh, delete the claim (its data goes with it) and the instance makes a new one");
+          + ". Nothing was changed. To start afresh: stop the instance, delete the claim (its data goes with it), and "
+          + "start it: a new claim is made from spec.storage");
     }
     if (bySize > 0 && !storage.getSize().toString().equals(refusedSize)) {
       return new Grow(live, storage.getSize());
