@@ -24,7 +24,6 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -139,14 +138,7 @@ public final class ClawPod {
           .withNamespace(instance.getMetadata().getNamespace())
           .withLabels(labels)
           .withAnnotations(annotations)
-          .withOwnerReferences(new OwnerReferenceBuilder()
-              .withApiVersion(instance.getApiVersion())
-              .withKind(instance.getKind())
-              .withName(instance.getMetadata().getName())
-              .withUid(instance.getMetadata().getUid())
-              .withController(true)
-              .withBlockOwnerDeletion(true)
-              .build())
+          .withOwnerReferences(Labels.controlledBy(instance))
         .endMetadata()
         .withSpec(spec)
         .build();

@@ -8,6 +8,8 @@ import java.util.Map;
 
 import io.claw.operator.api.ClawInstance;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 
 /** The labels and annotations the operator puts on what it owns. One place, shared by all. */
 public final class Labels {
@@ -56,6 +58,31 @@ public final class Labels {
         MANAGED_BY, MANAGED_BY_VALUE,
         NAME, NAME_VALUE,
         INSTANCE, labelValue(instance.getMetadata().getName()));
+  }
+
+  /**
+   * The instance as the controller of what it owns (Pod, Service, a claim that goes with it), so
+   * that the garbage collector deletes it with the instance.
+   */
+  public static OwnerReference controlledBy(ClawInstance instance) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion(instance.getApiVersion())
+        .withKind(instance.getKind())
+        .withName(instance.getMetadata().getName())
+        .withUid(instance.getMetadata().getUid())
+        .withController(true)
+        .withBlockOwnerDeletion(true)
+        .build();
+  }
+
+  /**
+   * A count the operator wrote into an annotation of its own (ended Pods, failed runs); anyone may
+   * edit it, so a value that is no count counts as none.
+   */
+  public static int count(HasMetadata resource, String annotation) {
+    Map<String, String> annotations = resource.getMetadata().getAnnotations();
+    String value = annotations == null ? null : annotations.get(annotation);
+    return value != null && value.matches("[0-9]{1,4}") ? Integer.parseInt(value) : 0;
   }
 
   public static boolean hasAll(HasMetadata resource, Map<String, String> labels) {

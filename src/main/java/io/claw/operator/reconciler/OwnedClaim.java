@@ -23,7 +23,6 @@ import io.claw.operator.pod.Labels;
 import io.claw.operator.status.StorageFacts;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -171,9 +170,7 @@ final class OwnedClaim {
     if (!instance.getSpec().getStorage().deletedWithInstance()) {
       return List.of();
     }
-    return List.of(new OwnerReferenceBuilder().withApiVersion(instance.getApiVersion()).withKind(instance.getKind())
-        .withName(instance.getMetadata().getName()).withUid(instance.getMetadata().getUid())
-        .withController(true).withBlockOwnerDeletion(true).build());
+    return List.of(Labels.controlledBy(instance));
   }
 
   /**

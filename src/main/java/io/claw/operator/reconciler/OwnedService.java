@@ -13,7 +13,6 @@ import io.claw.operator.pod.ClawPod;
 import io.claw.operator.pod.Labels;
 import io.claw.operator.status.ServiceFacts;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -90,9 +89,7 @@ final class OwnedService {
           .withName(instance.getMetadata().getName())
           .withNamespace(instance.getMetadata().getNamespace())
           .withLabels(Labels.forInstance(instance))
-          .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(instance.getApiVersion())
-              .withKind(instance.getKind()).withName(instance.getMetadata().getName())
-              .withUid(instance.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).build())
+          .withOwnerReferences(Labels.controlledBy(instance))
         .endMetadata()
         .withNewSpec()
           .withType(service.typeOrDefault())

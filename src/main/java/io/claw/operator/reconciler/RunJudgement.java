@@ -2,7 +2,6 @@ package io.claw.operator.reconciler;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -84,8 +83,8 @@ sealed interface RunJudgement {
     }
     Instant start = Optional.ofNullable(before).map(RunStatus::startTime).map(Instant::parse)
         .or(() -> live.map(PodEnding::created)).orElse(now);
-    int failed = live.map(p -> count(p, Labels.FAILED_RUNS)).orElse(before == null || before.failed() == null ? 0 : before.failed());
-    int disrupted = live.map(p -> count(p, Labels.DISRUPTED_RUNS))
+    int failed = live.map(p -> Labels.count(p, Labels.FAILED_RUNS)).orElse(before == null || before.failed() == null ? 0 : before.failed());
+    int disrupted = live.map(p -> Labels.count(p, Labels.DISRUPTED_RUNS))
         .orElse(before == null || before.disrupted() == null ? 0 : before.disrupted());
     Optional<ContainerStateTerminated> lastRun = live.flatMap(RunJudgement::lastRun);
     Integer exitCode = lastRun.map(ContainerStateTerminated::getExitCode).orElse(before == null ? null : before.exitCode());
@@ -208,12 +207,5 @@ sealed interface RunJudgement {
 
   private static String message(Optional<ContainerStateTerminated> lastRun) {
     return lastRun.map(ContainerStateTerminated::getMessage).map(String::strip).filter(m -> !m.isEmpty()).orElse(null);
-  }
-
-  /** The count the Pod was created with; a value that is no count counts as none. */
-  static int count(Pod pod, String annotation) {
-    Map<String, String> annotations = pod.getMetadata().getAnnotations();
-    String value = annotations == null ? null : annotations.get(annotation);
-    return value != null && value.matches("[0-9]{1,4}") ? Integer.parseInt(value) : 0;
   }
 }

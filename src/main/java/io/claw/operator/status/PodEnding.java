@@ -2,7 +2,6 @@ package io.claw.operator.status;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -112,12 +111,7 @@ public record PodEnding(String phase, String reason, String message) {
 
   /** The annotation is ours, but anyone may edit it: a value that is no count counts as none. */
   static int countedBefore(Pod pod) {
-    Map<String, String> annotations = pod.getMetadata().getAnnotations();
-    String value = annotations == null ? null : annotations.get(Labels.ENDED_PODS);
-    if (value == null || !value.matches("[0-9]{1,4}")) {
-      return 0;
-    }
-    return Integer.parseInt(value);
+    return Labels.count(pod, Labels.ENDED_PODS);
   }
 
   /**
