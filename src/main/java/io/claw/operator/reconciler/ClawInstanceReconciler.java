@@ -27,7 +27,6 @@ import io.claw.operator.status.Observation;
 import io.claw.operator.status.PullFailure;
 import io.claw.operator.status.PullSecrets;
 import io.claw.operator.status.Rejection;
-import io.claw.operator.status.RunReport;
 import io.claw.operator.status.ServiceFacts;
 import io.claw.operator.status.StorageFacts;
 import io.claw.operator.status.StatusCalculator;
@@ -246,31 +245,7 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
         ? storage : new StorageFacts(storage.claimName(), storage.claim(), false, storage.refusalReason(),
             storage.refusal(), observed.owned().claimEvent());
     return new Observation(observed.instance(), plan.policy(), image, pod.state(), pod.pod(), observed.pullSecrets(),
-        node, plan.security(), rejection, plan.tag(), claim, service, runReport(plan.run()));
-  }
-
-  /** What the status says of a run to completion. */
-  static RunReport runReport(RunJudgement run) {
-    if (run == null) {
-      return null;
-    }
-    if (run instanceof RunJudgement.Running running) {
-      return new RunReport(running.status(), RunReport.Outcome.RUNNING, false);
-    }
-    if (run instanceof RunJudgement.Retry retry) {
-      return new RunReport(retry.status(), RunReport.Outcome.RUNNING, false);
-    }
-    if (run instanceof RunJudgement.Ends ends) {
-      return new RunReport(ends.status(), ends.succeeded() ? RunReport.Outcome.SUCCEEDED : RunReport.Outcome.FAILED,
-          false);
-    }
-    if (run instanceof RunJudgement.Finished finished) {
-      return new RunReport(finished.status(), finished.succeeded() ? RunReport.Outcome.SUCCEEDED
-          : RunReport.Outcome.FAILED, false);
-    }
-    RunJudgement.Expired expired = (RunJudgement.Expired) run;
-    return new RunReport(expired.status(), expired.succeeded() ? RunReport.Outcome.SUCCEEDED : RunReport.Outcome.FAILED,
-        true);
+        node, plan.security(), rejection, plan.tag(), claim, service, plan.run() == null ? null : plan.run().report());
   }
 
   /**

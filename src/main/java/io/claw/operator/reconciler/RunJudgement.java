@@ -16,6 +16,7 @@ import io.claw.operator.api.RunStatus;
 import io.claw.operator.pod.ClawPod;
 import io.claw.operator.pod.Labels;
 import io.claw.operator.status.PodEnding;
+import io.claw.operator.status.RunReport;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -28,15 +29,26 @@ import io.fabric8.kubernetes.api.model.Pod;
  */
 sealed interface RunJudgement {
 
+  /** What the status says of the run. */
+  RunReport report();
+
   /**
    * The run goes on: the Pod is kept in line as any instance's. lookAgainAt: the next deadline
    * known from the previous status; deadlines: to find the one a pull failure reported now sets.
    */
   record Running(RunStatus status, Optional<Instant> lookAgainAt, PullDeadlines deadlines) implements RunJudgement {
+    @Override
+    public RunReport report() {
+      return new RunReport(status, RunReport.Outcome.RUNNING, false);
+    }
   }
 
   /** The Pod ended without finishing the run (a failure within the back-off limit, or a disruption): a new Pod runs it again. */
   record Retry(Pod ended, RunStatus status, boolean disrupted) implements RunJudgement {
+    @Override
+    public RunReport report() {
+      return new RunReport(status, RunReport.Outcome.RUNNING, false);
+    }
   }
 
   /**
@@ -45,14 +57,30 @@ sealed interface RunJudgement {
    */
   record Ends(RunStatus status, boolean succeeded, Optional<Pod> stop, Long gracePeriodSeconds)
       implements RunJudgement {
+    @Override
+    public RunReport report() {
+      return new RunReport(status, outcome(succeeded), false);
+    }
   }
 
   /** It ended before: no Pod is created, replaced or touched. expireAt: when its time to live ends. */
   record Finished(RunStatus status, boolean succeeded, Optional<Instant> expireAt) implements RunJudgement {
+    @Override
+    public RunReport report() {
+      return new RunReport(status, outcome(succeeded), false);
+    }
   }
 
   /** Its time to live after finishing has passed: the instance goes. */
   record Expired(RunStatus status, boolean succeeded) implements RunJudgement {
+    @Override
+    public RunReport report() {
+      return new RunReport(status, outcome(succeeded), true);
+    }
+  }
+
+  private static RunReport.Outcome outcome(boolean succeeded) {
+    return succeeded ? RunReport.Outcome.SUCCEEDED : RunReport.Outcome.FAILED;
   }
 
   /** How long a pull failure may last before it ends a run: short for causes that do not fix themselves. */
