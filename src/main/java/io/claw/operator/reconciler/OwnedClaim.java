@@ -51,8 +51,8 @@ final class OwnedClaim {
   static final Duration EVENTS_READ_AGAIN_AFTER = Duration.ofSeconds(10);
   private static final int EVENTS_READ_KEPT = 1000;
 
-  /** Sizes the API server refused to grow a claim to, by instance uid: asked again only for another size. */
-  private final Map<String, String> refusedGrowth = new ConcurrentHashMap<>();
+  /** Growths the API server refused, by instance uid: asked again only for another size. */
+  private final Map<String, RefusedGrowth> refusedGrowth = new ConcurrentHashMap<>();
   /** The last read of a pending claim's Events, by claim uid; dropped once the claim binds. */
   private final Map<String, EventsRead> eventsRead = new ConcurrentHashMap<>();
   private InformerEventSource<PersistentVolumeClaim, ClawInstance> eventSource;
@@ -78,7 +78,12 @@ final class OwnedClaim {
 
   /** A size the API server refused to grow the instance's claim to, asked again only once spec.storage.size changes. */
   String refusedSize(ClawInstance instance) {
-    return refusedGrowth.get(instance.getMetadata().getUid());
+    RefusedGrowth refused = refusedGrowth.get(instance.getMetadata().getUid());
+    return refused == null ? null : refused.size();
+  }
+
+  /** A size the API server refused to grow the claim to, and what the status says of it until spec.storage.size changes. */
+  private record RefusedGrowth(String size, String message) {
   }
 
   /**
@@ -279,32 +284,28 @@ final class OwnedClaim {
         if (e.getCode() != 403 && e.getCode() != 422) {
           throw e;
         }
-        refusedGrowth.put(uid, grow.size().toString());
-        return present(grow.live(), Reasons.EXPANSION_REFUSED, "The API server refused to grow claim " + name
+        RefusedGrowth refused = new RefusedGrowth(grow.size().toString(), "The API server refused to grow claim " + name
             + " to " + grow.size() + ": " + answer(e) + ". Its StorageClass must allow volume expansion "
             + "(allowVolumeExpansion: true); the claim keeps its size and the instance runs on");
+        refusedGrowth.put(uid, refused);
+        return refusedStill(grow.live(), refused);
       }
     }
-    String size = refusedGrowth.get(uid);
+    RefusedGrowth refused = refusedGrowth.get(uid);
     if (decision instanceof SetOwner setOwner) {
       LOG.infof("Claim %s/%s %s", instance.getMetadata().getNamespace(), name,
           setOwner.owners().isEmpty() ? "is kept when the instance is deleted" : "goes with the instance when it is deleted");
       PersistentVolumeClaim owned = context.resourceOperations().jsonPatch(unlocked(setOwner.live()),
           claim -> new PersistentVolumeClaimBuilder(claim).editMetadata().withOwnerReferences(setOwner.owners())
               .endMetadata().build());
-      return refusedStill(owned, size, name);
+      return refusedStill(owned, refused);
     }
-    return refusedStill(((Keep) decision).live(), size, name);
+    return refusedStill(((Keep) decision).live(), refused);
   }
 
-  /** A size the API server refused stays reported until spec.storage.size changes. */
-  private static StorageFacts refusedStill(PersistentVolumeClaim live, String size, String name) {
-    if (size == null) {
-      return present(live, null, null);
-    }
-    return present(live, Reasons.EXPANSION_REFUSED, "The API server refused to grow claim " + name + " to "
-        + size + ". Its StorageClass must allow volume expansion (allowVolumeExpansion: true); the claim keeps its "
-        + "size and the instance runs on");
+  /** A growth the API server refused stays reported, in its words, until spec.storage.size changes. */
+  private static StorageFacts refusedStill(PersistentVolumeClaim live, RefusedGrowth refused) {
+    return refused == null ? present(live, null, null) : present(live, Reasons.EXPANSION_REFUSED, refused.message());
   }
 
   private StorageFacts created(ClawInstance instance, Context<ClawInstance> context, PersistentVolumeClaim desired) {
