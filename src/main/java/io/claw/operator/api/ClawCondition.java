@@ -37,6 +37,11 @@ public record ClawCondition(
   public static final String IMAGE_UP_TO_DATE = "ImageUpToDate";
   public static final String STORAGE_READY = "StorageReady";
   public static final String SERVICE_READY = "ServiceReady";
+  /**
+   * False while a running Pod's new image is pulled onto its node first, or while that pull fails;
+   * absent when the Pod runs the image it is to run.
+   */
+  public static final String IMAGE_ROLLED_OUT = "ImageRolledOut";
   /** A run to completion succeeded, as a Job's condition. */
   public static final String COMPLETE = "Complete";
   /** A run to completion failed, as a Job's condition. */

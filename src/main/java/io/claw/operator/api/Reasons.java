@@ -122,4 +122,12 @@ public final class Reasons {
     return status != null && status.condition(ClawCondition.IMAGE_PULL_FAILED)
         .filter(c -> c.isTrue() || AWAITING_PULL.equals(c.reason())).isPresent();
   }
+
+  // ImageRolledOut (False): the Pod keeps running its old image meanwhile
+  /** The new image is being pulled onto the Pod's node. */
+  public static final String PULLING_AHEAD = "PullingAhead";
+  /** Pulling the new image onto the Pod's node fails; status.pullFailure says why. */
+  public static final String PULL_AHEAD_FAILED = "PullAheadFailed";
+  /** The API server refused the Pod that pulls the new image (quota, admission). */
+  public static final String PULLER_REFUSED = "PullerRefused";
 }

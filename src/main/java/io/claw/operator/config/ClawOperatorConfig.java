@@ -31,6 +31,8 @@ public interface ClawOperatorConfig {
   String PULL_POLICY_RULES = "claw.operator.pull-policy-rules";
   String SPEC_OVERRIDES_CREDENTIALS_REQUIRED = "claw.operator.spec-overrides-credentials-required";
   String TAG_RESOLUTION = "claw.operator.tag-resolution";
+  String PULL_AHEAD_TOOL_IMAGE = "claw.operator.pull-ahead.tool-image";
+  String PULL_AHEAD_WHEN_REFUSED = "claw.operator.pull-ahead.when-refused";
 
   /**
    * Pull policy for instances that neither set spec.pullPolicy nor get one from their namespace or
@@ -95,6 +97,40 @@ public interface ClawOperatorConfig {
 
   /** Instances that run to completion (spec.run). */
   RunSettings run();
+
+  /** Image changes of running instances: the new image is pulled onto the Pod's node before the container moves. */
+  PullAheadSettings pullAhead();
+
+  /** claw.operator.pull-ahead.*: see docs/configuration.md, "Pull first". */
+  interface PullAheadSettings {
+
+    /** Off, an image change moves the container at once and the kubelet pulls after stopping it, as before. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * The image whose /usr/local/bin/claw-pull-done the pullers run: the operator's own (the chart
+     * sets it). Unset, pull first is off.
+     */
+    @WithConverter(ImageConverter.class)
+    Optional<String> toolImage();
+
+    /** What an image change does when the API server refuses its puller (quota, admission): wait, or switch without it. */
+    @WithDefault("wait")
+    WhenRefused whenRefused();
+
+    enum WhenRefused {
+      /** The Pod stays on its old image; the status says why; the puller is asked for again every 30 s. */
+      WAIT,
+      /** The Pod moves to the new image at once, as without pull first. */
+      SWITCH
+    }
+
+    /** Whether pullers are made: on, and a tool image to make them from. */
+    default boolean active() {
+      return enabled() && toolImage().isPresent();
+    }
+  }
 
   /** claw.operator.run.*: see docs/configuration.md, "Runs to completion". */
   interface RunSettings {

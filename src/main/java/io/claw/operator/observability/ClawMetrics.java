@@ -35,6 +35,8 @@ public class ClawMetrics {
   public static final String REGISTRY_REQUESTS = "claw.registry.requests";
   public static final String RUNS_FINISHED = "claw.runs.finished";
   public static final String RUN_DURATION = "claw.run.duration";
+  public static final String PULLS_AHEAD = "claw.image.pulls.ahead";
+  public static final String PULL_AHEAD_DURATION = "claw.image.pull.ahead.duration";
 
   private final MeterRegistry registry;
   private final List<Meter> gauges = new CopyOnWriteArrayList<>();
@@ -122,5 +124,34 @@ public class ClawMetrics {
         .publishPercentileHistogram()
         .register(registry)
         .record(took);
+  }
+
+  /** A puller was created: a new image is pulled onto a running Pod's node before the Pod moves to it. */
+  public void pullAheadStarted() {
+    pullsAhead("started", null);
+  }
+
+  /** A pull ahead that fails, counted once per failure that starts or changes its cause. */
+  public void pullAheadFailed(PullFailureCause cause) {
+    pullsAhead("failed", cause);
+  }
+
+  /** A puller's image is on the node, {@code took} after the puller was created; counted once per puller. */
+  public void pullAheadDone(Duration took) {
+    pullsAhead("pulled", null);
+    Timer.builder(PULL_AHEAD_DURATION)
+        .description("How long pulls ahead of an image switch took, from the puller's creation to its image starting")
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(took);
+  }
+
+  private void pullsAhead(String outcome, PullFailureCause cause) {
+    Counter.builder(PULLS_AHEAD)
+        .description("Pulls of a new image onto a running Pod's node ahead of the switch, by outcome and failure cause")
+        .tag("outcome", outcome)
+        .tag("cause", cause == null ? "" : cause.value())
+        .register(registry)
+        .increment();
   }
 }

@@ -22,6 +22,7 @@ import io.claw.operator.pod.ClawPod;
 import io.claw.operator.registry.RegistryCredentials;
 import io.claw.operator.registry.TagResolver;
 import io.claw.operator.registry.TagResolver.Resolution;
+import io.claw.operator.status.ImageRollout;
 import io.claw.operator.status.NodeFacts;
 import io.claw.operator.status.Observation;
 import io.claw.operator.status.PullFailure;
@@ -83,6 +84,7 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
   private final OwnedPod pods = new OwnedPod();
   private final OwnedClaim claims = new OwnedClaim();
   private final OwnedService services = new OwnedService();
+  private final OwnedPuller pullers;
   private final InstanceReports reports;
   private final TagResolutionSetup tagSetup;
   private final TagResolver<ResourceID> tags;
@@ -95,6 +97,11 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
     this.reports = new InstanceReports(metrics, events);
     this.tagSetup = new TagResolutionSetup(config);
     this.tags = tagSetup.resolver(clock);
+    this.pullers = new OwnedPuller(config.pullAhead().active() ? config.pullAhead().toolImage().orElseThrow() : null,
+        config.pullAhead().whenRefused() == ClawOperatorConfig.PullAheadSettings.WhenRefused.SWITCH, metrics);
+    if (config.pullAhead().enabled() && config.pullAhead().toolImage().isEmpty()) {
+      LOG.infof("Image changes of running instances do not pull first: %s is not set", ClawOperatorConfig.PULL_AHEAD_TOOL_IMAGE);
+    }
   }
 
   @Override
@@ -104,6 +111,9 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
     sources.add(pods.eventSource(context, LIST_PAGE));
     sources.add(claims.eventSource(context, LIST_PAGE));
     sources.add(services.eventSource(context, LIST_PAGE));
+    if (pullers.enabled()) {
+      sources.add(pullers.eventSource(context, LIST_PAGE));
+    }
     if (config.readNamespaces()) {
       sources.addAll(namespaces.eventSources(context));
     }
@@ -118,13 +128,19 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
   public UpdateControl<ClawInstance> reconcile(ClawInstance instance, Context<ClawInstance> context) {
     Instant now = clock.instant();
     Observed observed = observe(instance, context, now);
-    Plan plan = Plan.of(observed, planSettings, now);
+    Plan plan = pullAhead(Plan.of(observed, planSettings, now), observed, context, now);
     StorageFacts storage = claims.apply(plan.claim(), instance, context);
     ServiceFacts service = services.apply(plan.service(), instance, context);
+    OwnedPuller.Outcome ahead = pullers.enabled()
+        ? pullers.apply(plan.pullAhead(), instance, plan.imageChange().orElse(null), context, now)
+        : OwnedPuller.Outcome.NONE;
+    if (ahead.switchNow()) {
+      plan = plan.switchingNow();
+    }
     PodOutcome outcome = apply(plan, instance, context, now);
     reports.applied(instance, plan, outcome, now);
     Observation input = outcome instanceof PodOutcome.Settled settled
-        ? statusInput(observed, plan, settled, storage, service) : null;
+        ? statusInput(observed, plan, settled, storage, service, ahead.rollout()) : null;
     ClawInstanceStatus status = status(instance, plan, outcome, input, now);
     ClawInstanceStatus written = status != null && StatusWrite.needed(instance.getStatus(), status) ? status : null;
     boolean specMovedOn = written != null && writeStatus(instance, written, context);
@@ -197,6 +213,22 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
     return tags.lookup(key, credentials, ResourceID.fromResource(instance), FOLLOW_THE_TAG);
   }
 
+  /**
+   * For an image-only change of a running Pod: the node's images and the puller, read only then,
+   * and whether the Pod moves now or once its node holds the new image (pure: {@link PullAhead}).
+   */
+  private Plan pullAhead(Plan plan, Observed observed, Context<ClawInstance> context, Instant now) {
+    Optional<Pod> live = plan.imageChange();
+    if (live.isEmpty()) {
+      return plan;
+    }
+    ClawInstance instance = observed.instance();
+    return plan.pullingAhead(PullAhead.decide(pullers.enabled(), live.get(), plan.podImage(), plan.policy().policy(),
+        instance.getSpec().getImagePullSecrets(), target -> pullers.cached(instance, target),
+        (node, image) -> config.readNodeImages() ? nodeImages.read(context.getClient(), node, now).factsFor(image)
+            : NodeImages.Seen.unknown(node).factsFor(image)));
+  }
+
   /** For a live Pod that fails to pull: its node's images, to tell whether it holds the image. */
   private NodeImages.Seen nodeOfFailingPod(Optional<Pod> live, Context<ClawInstance> context, Instant now) {
     String node = live.map(Pod::getSpec).map(PodSpec::getNodeName).filter(name -> !name.isEmpty()).orElse(null);
@@ -225,7 +257,7 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
    * became of the Pod.
    */
   static Observation statusInput(Observed observed, Plan plan, PodOutcome.Settled pod, StorageFacts storage,
-      ServiceFacts service) {
+      ServiceFacts service, ImageRollout rollout) {
     PodDecision decision = plan.pod();
     String image = plan.podImage();
     Rejection rejection = null;
@@ -245,7 +277,8 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
         ? storage : new StorageFacts(storage.claimName(), storage.claim(), false, storage.refusalReason(),
             storage.refusal(), observed.owned().claimEvent());
     return new Observation(observed.instance(), plan.policy(), image, pod.state(), pod.pod(), observed.pullSecrets(),
-        node, plan.security(), rejection, plan.tag(), claim, service, plan.run() == null ? null : plan.run().report());
+        node, plan.security(), rejection, plan.tag(), claim, service, plan.run() == null ? null : plan.run().report(),
+        rollout);
   }
 
   /**

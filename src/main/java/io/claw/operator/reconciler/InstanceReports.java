@@ -5,6 +5,7 @@ import java.time.Instant;
 
 import org.jboss.logging.Logger;
 
+import io.claw.operator.api.ClawCondition;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.api.Phase;
@@ -91,8 +92,25 @@ final class InstanceReports {
       metrics.pullFailureStarted(next.pullFailureReason(), next.pullFailure() == null ? null : next.pullFailure().cause());
     }
     InstanceEvents.forTransition(instance, next, transition, now).ifPresent(events::record);
+    pullAheadFailed(instance.getStatus(), next);
     InstanceEvents.forNotice(instance, plan.policy().notice(), now).ifPresent(events::record);
     runEnded(instance, next);
+  }
+
+  /** A pull ahead of an image switch that starts to fail, or fails for a new cause: counted once. */
+  private void pullAheadFailed(ClawInstanceStatus before, ClawInstanceStatus next) {
+    boolean failing = next.condition(ClawCondition.IMAGE_ROLLED_OUT)
+        .filter(c -> Reasons.PULL_AHEAD_FAILED.equals(c.reason())).isPresent();
+    if (!failing || next.pullFailure() == null) {
+      return;
+    }
+    ClawInstanceStatus was = ClawInstanceStatus.usable(before);
+    boolean failedBefore = was != null && was.condition(ClawCondition.IMAGE_ROLLED_OUT)
+        .filter(c -> Reasons.PULL_AHEAD_FAILED.equals(c.reason())).isPresent()
+        && was.pullFailure() != null && was.pullFailure().cause() == next.pullFailure().cause();
+    if (!failedBefore) {
+      metrics.pullAheadFailed(next.pullFailure().cause());
+    }
   }
 
   /** A run to completion that ends with this status: counted once, with how long it took. */

@@ -40,9 +40,39 @@ import io.fabric8.kubernetes.api.model.Pod;
  * @param claim what to do about the instance's claim (spec.storage)
  * @param service what to do about the instance's Service (spec.service)
  * @param run where a run to completion stands; null for an instance that runs for ever
+ * @param pullAhead for an image-only change of the live Pod, whether it moves now or its new image is
+ *     pulled onto its node first ({@link #pullingAhead}); null otherwise
  */
 record Plan(EffectivePullPolicy policy, PodSecurityReport security, TagReport tag, String podImage, Pod desired,
-    PodDecision pod, boolean followTag, OwnedClaim.Decision claim, OwnedService.Decision service, RunJudgement run) {
+    PodDecision pod, boolean followTag, OwnedClaim.Decision claim, OwnedService.Decision service, RunJudgement run,
+    PullAhead pullAhead) {
+
+  Plan(EffectivePullPolicy policy, PodSecurityReport security, TagReport tag, String podImage, Pod desired,
+      PodDecision pod, boolean followTag, OwnedClaim.Decision claim, OwnedService.Decision service, RunJudgement run) {
+    this(policy, security, tag, podImage, desired, pod, followTag, claim, service, run, null);
+  }
+
+  /** The live Pod whose image only is to change, if that is the plan: then the pull ahead is decided. */
+  Optional<Pod> imageChange() {
+    return pod instanceof PodDecision.PatchImage patch ? Optional.of(patch.pod()) : Optional.empty();
+  }
+
+  /**
+   * The plan once the pull ahead is decided (pure, {@link PullAhead#decide}): a Pod that stays on
+   * its old image until the node holds the new one is kept as it is.
+   */
+  Plan pullingAhead(PullAhead ahead) {
+    PodDecision decision = pod instanceof PodDecision.PatchImage patch && ahead.holdsBack()
+        ? new PodDecision.Keep(patch.pod()) : pod;
+    return new Plan(policy, security, tag, podImage, desired, decision, followTag, claim, service, run, ahead);
+  }
+
+  /** The Pod moves to the new image now after all: the puller was refused and the operator's setting allows it. */
+  Plan switchingNow() {
+    Pod live = pod instanceof PodDecision.Keep keep ? keep.pod() : null;
+    return live == null ? this : new Plan(policy, security, tag, podImage, desired, new PodDecision.PatchImage(live),
+        followTag, claim, service, run, new PullAhead.Switch(PullAhead.Why.REFUSED));
+  }
 
   /** The operator's settings that a plan follows. */
   record Settings(PullPolicyRules rules, Optional<PullPolicy> defaultPullPolicy, boolean specOverridesCredentialsRequired,

@@ -30,6 +30,8 @@ final class Requeue {
   static final Duration WHILE_A_CLAIM_PENDS = Duration.ofSeconds(30);
   /** The API server refused the claim or the Service: asked again now and then, as it sends no event when that changes. */
   static final Duration AFTER_A_REFUSED_CLAIM_OR_SERVICE = Duration.ofSeconds(30);
+  /** The API server refused a puller: asked for again now and then (claw.operator.pull-ahead.when-refused=wait). */
+  static final Duration AFTER_A_REFUSED_PULLER = Duration.ofSeconds(30);
   /** The spec changed while the last one was being reconciled: the new one is reconciled next. */
   static final Duration FOR_A_NEWER_SPEC = Duration.ofMillis(10);
 
@@ -60,6 +62,7 @@ final class Requeue {
                 .filter(Boolean::booleanValue).map(missing -> PullSecretCheck.recheckAfter(status, now)),
             Optional.of(WHILE_A_CLAIM_PENDS).filter(d -> claimPends(input)),
             Optional.of(AFTER_A_REFUSED_CLAIM_OR_SERVICE).filter(d -> ownedRefused(input)),
+            Optional.of(AFTER_A_REFUSED_PULLER).filter(d -> input.rollout() != null && input.rollout().refusal() != null),
             // a run's deadline, the end of a pull failure's grace, or its time to live after finishing
             Optional.ofNullable(plan.run())
                 .flatMap(run -> RunJudgement.nextMoment(run, input.instance().getSpec().getRun(), status))

@@ -13,10 +13,21 @@ import io.fabric8.kubernetes.api.model.Pod;
  * @param storage the claim of spec.storage; null without it
  * @param service the Service of spec.service; null without it
  * @param run where a run to completion stands; null for an instance that runs for ever
+ * @param rollout a new image that the Pod does not run yet, because it is pulled onto its node
+ *     first; null when the Pod runs the image it is to run
  */
 public record Observation(ClawInstance instance, EffectivePullPolicy pullPolicy, String image,
     PodState podState, Pod pod, PullSecrets pullSecrets, NodeFacts node, PodSecurityReport podSecurity,
-    Rejection rejection, TagReport tag, StorageFacts storage, ServiceFacts service, RunReport run) {
+    Rejection rejection, TagReport tag, StorageFacts storage, ServiceFacts service, RunReport run,
+    ImageRollout rollout) {
+
+  /** Without an image rollout under way. */
+  public Observation(ClawInstance instance, EffectivePullPolicy pullPolicy, String image, PodState podState, Pod pod,
+      PullSecrets pullSecrets, NodeFacts node, PodSecurityReport podSecurity, Rejection rejection, TagReport tag,
+      StorageFacts storage, ServiceFacts service, RunReport run) {
+    this(instance, pullPolicy, image, podState, pod, pullSecrets, node, podSecurity, rejection, tag, storage, service,
+        run, null);
+  }
 
   /** Without spec.storage and spec.service. */
   public Observation(ClawInstance instance, EffectivePullPolicy pullPolicy, String image, PodState podState, Pod pod,

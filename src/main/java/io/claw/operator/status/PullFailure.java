@@ -54,7 +54,8 @@ public record PullFailure(String container, String reason, String message) {
       "no match for platform in manifest", // containerd, images/image.go
       "no image found in manifest list for architecture", // CRI-O, containers/image
       "no matching manifest for", // Docker
-      "does not match the specified platform");
+      "does not match the specified platform",
+      "exec format error"); // runc, starting a program built for another architecture
   private static final List<String> RATE_LIMITED = List.of("toomanyrequests", "too many requests", "rate limit");
   /** 429 as a status code, not inside a digest or a port. */
   private static final Pattern STATUS_429 = Pattern.compile("(?<![\\w.:])429(?![\\w.])");

@@ -45,7 +45,8 @@ public final class StatusCalculator {
     ClawInstanceStatus previous = ClawInstanceStatus.usable(observed.instance().getStatus());
     Long generation = observed.instance().getMetadata().getGeneration();
     StorageReport storage = observed.storage() == null ? null : StorageReport.of(observed.storage(), observed.instance());
-    Assessment verdict = waitingForClaim(withMissingSecrets(assess(observed, previous, now), observed), storage);
+    Assessment verdict = rollingOut(waitingForClaim(withMissingSecrets(assess(observed, previous, now), observed),
+        storage), observed, previous);
 
     ClawCondition ready = new ClawCondition(ClawCondition.READY,
         verdict.ready() ? ClawCondition.TRUE : ClawCondition.FALSE,
@@ -58,7 +59,8 @@ public final class StatusCalculator {
             pullSecretsCondition(observed, generation).stream(), upToDate.stream(),
             Optional.ofNullable(storage).map(r -> r.condition(generation)).stream(),
             Optional.ofNullable(observed.service()).map(f -> serviceCondition(f, generation)).stream(),
-            runCondition(observed.run(), verdict, generation).stream())
+            runCondition(observed.run(), verdict, generation).stream(),
+            Optional.ofNullable(observed.rollout()).map(r -> rolloutCondition(r, verdict, generation)).stream())
         .flatMap(s -> s)
         .map(c -> c.transitionedSince(previousConditions, now))
         .toList();
@@ -120,6 +122,51 @@ public final class StatusCalculator {
           failure.isPresent() ? previous.pullFailure() : null);
     }
     return new Assessment(succeeded ? Phase.Succeeded : Phase.Failed, false, run.reason(), message, null, imageID);
+  }
+
+  /**
+   * A running Pod whose new image is pulled onto its node first keeps running its old one: the
+   * verdict on the Pod stands, and says so; a pull that fails there is reported as a pull failure,
+   * with cause and hint, though nothing that runs is touched.
+   */
+  private static Assessment rollingOut(Assessment verdict, Observation observed, ClawInstanceStatus previous) {
+    ImageRollout rollout = observed.rollout();
+    if (rollout == null) {
+      return verdict;
+    }
+    String message = verdict.message().replaceFirst("\\.?$", ". ") + rolloutMessage(rollout);
+    if (rollout.failure() == null) {
+      return new Assessment(verdict.phase(), verdict.ready(), verdict.reason(), message, null, verdict.imageID());
+    }
+    PullFailure failure = keepRootCause(rollout.failure(), previous, observed);
+    Observation onNode = new Observation(observed.instance(), observed.pullPolicy(), observed.image(),
+        observed.podState(), observed.pod(), observed.pullSecrets(), new NodeFacts(rollout.node(), false, null),
+        observed.podSecurity(), observed.rejection(), observed.tag());
+    return new Assessment(verdict.phase(), verdict.ready(), verdict.reason(), message, failure, verdict.imageID(),
+        diagnose(failure, previous, onNode));
+  }
+
+  private static String rolloutMessage(ImageRollout rollout) {
+    String stays = "Pod keeps running " + rollout.running();
+    if (rollout.refusal() != null) {
+      return rollout.image() + " is not rolled out: the API server refused the Pod that pulls it onto node "
+          + rollout.node() + " (" + rollout.refusal() + "). The " + stays + "; the operator asks again every 30 s, "
+          + "or moves without pulling first with " + ClawOperatorConfig.PULL_AHEAD_WHEN_REFUSED + "=switch";
+    }
+    if (rollout.failure() != null) {
+      return rollout.image() + " is not rolled out: pulling it onto node " + rollout.node() + " fails ("
+          + rollout.failure().reason() + ": " + rollout.failure().message() + "). The " + stays
+          + " until the pull succeeds or the image is changed";
+    }
+    return "Pulling " + rollout.image() + " onto node " + rollout.node() + " before the container moves to it; the "
+        + stays;
+  }
+
+  private static ClawCondition rolloutCondition(ImageRollout rollout, Assessment verdict, Long generation) {
+    String reason = rollout.refusal() != null ? Reasons.PULLER_REFUSED
+        : rollout.failure() != null ? Reasons.PULL_AHEAD_FAILED : Reasons.PULLING_AHEAD;
+    return new ClawCondition(ClawCondition.IMAGE_ROLLED_OUT, ClawCondition.FALSE, reason, rolloutMessage(rollout),
+        null, generation);
   }
 
   /** A Pod that is not scheduled because its claim has not bound says so, in the claim's words. */
