@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # A small JRE 17 base image for the operator, made from what this machine has: a JRE cut with
-# jlink from the installed JDK, the C libraries it links against, and busybox-static for a shell.
+# jlink from the installed JDK, the C libraries it links against, busybox-static for a shell, and
+# the pullers' program /usr/local/bin/claw-pull-done (src/main/c; docs/configuration.md#pull-first),
+# so that the operator's own image is the chart's pull-ahead tool image.
 # No Docker and no network: umoci builds it, skopeo copies it where you say.
 #
 #   hack/jre-base-image.sh DESTINATION
@@ -27,7 +29,7 @@ die() { echo "[jre-base-image] ERROR: $*" >&2; exit 1; }
 
 [[ $# -eq 1 ]] || die "usage: $0 DESTINATION (e.g. docker://registry.example.com/claw/jre:17)"
 DEST="$1"
-for cmd in umoci skopeo ldd; do command -v "$cmd" >/dev/null || die "missing $cmd (Debian: umoci, skopeo)"; done
+for cmd in umoci skopeo ldd gcc; do command -v "$cmd" >/dev/null || die "missing $cmd (Debian: umoci, skopeo)"; done
 [[ -x /bin/busybox ]] || die "missing /bin/busybox (Debian: busybox-static)"
 JAVA_HOME="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}"
 [[ -x $JAVA_HOME/bin/jlink && -d $JAVA_HOME/jmods ]] || die "$JAVA_HOME has no jlink or jmods (Debian: openjdk-17-jdk-headless)"
@@ -36,6 +38,9 @@ JAVA_VERSION=$("$JAVA_HOME/bin/java" -XshowSettings:properties -version 2>&1 | s
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
+
+gcc -static -Os -s -o "$WORK/claw-pull-done" "$HERE/../src/main/c/claw-pull-done.c" \
+  || die "cannot build claw-pull-done statically (Debian: gcc, libc6-dev)"
 
 "$JAVA_HOME/bin/jlink" --add-modules "$MODULES" --output "$WORK/jre" \
   --strip-debug --no-man-pages --no-header-files --compress=2
@@ -48,6 +53,7 @@ jre_rootfs() {
   chmod 1777 "$root/tmp"
   cp -a "$WORK/jre" "$root/opt/java"
   cp /bin/busybox "$root/bin/busybox"
+  install -D -m 0755 "$WORK/claw-pull-done" "$root/usr/local/bin/claw-pull-done"
   for applet in sh ls cat env ps top wget nslookup sleep; do ln -sf busybox "$root/bin/$applet"; done
   # the C libraries the JRE needs (the host's glibc, zlib, libstdc++), and the resolver's
   # NSS modules, which glibc loads at run time for /etc/hosts and DNS

@@ -16,6 +16,8 @@
 #                                     DIR/kubeconfig; needs root
 #   hack/real-node.sh down DIR        stop everything and undo every change to the host
 #   hack/real-node.sh registry DIR stop|start NAME   take one registry down or up (NAME: open|private|airgap)
+#   hack/real-node.sh tool-image DIR NAME REPO:TAG  the pull-ahead tool image (claw-pull-done), pushed to NAME
+#   hack/real-node.sh foreign-image DIR NAME REPO:TAG ARCH  an index with only a linux/ARCH image, pushed to NAME
 #   hack/real-node.sh image DIR NAME REPO:TAG MARKER build a busybox app image whose /claw-version
 #                                     holds MARKER and push it to registry NAME (it runs as UID
 #                                     1000; IMAGE_USER=0 makes one that runs as root)
@@ -290,6 +292,39 @@ cmd_image() {
   echo "$OCI_IMAGE_DIGEST"
 }
 
+# The operator's puller program (src/main/c/claw-pull-done.c), as hack/jre-base-image.sh puts it in
+# the operator's image, in an image of its own: the tests run the operator as a process, not from
+# its image, and name this one as its pull-ahead tool image.
+tool_rootfs() { install -D -m 0755 "$D/claw-pull-done" "$1/usr/local/bin/claw-pull-done"; }
+
+cmd_tool_image() {
+  local registry="$1" ref="$2"
+  gcc -static -Os -s -o "$D/claw-pull-done" "$HERE/../src/main/c/claw-pull-done.c"
+  SKOPEO_DEST_OPTIONS=""
+  oci_image "$D" tool_rootfs "docker://127.0.0.1:$(registry_port "$registry")/$ref" --config.user 65534
+  echo "$OCI_IMAGE_DIGEST"
+}
+
+# An image index (manifest list) whose only image is for linux/ARCH: what a tag moved to another
+# platform's build looks like to a node of this one (containerd: "no match for platform in manifest").
+cmd_foreign_image() {
+  local registry="$1" ref="$2" arch="$3" port repo tag manifest size
+  port=$(registry_port "$registry")
+  repo=${ref%%:*} tag=${ref##*:}
+  IMAGE_MARKER="$arch"
+  SKOPEO_DEST_OPTIONS=""
+  OCI_ARCH="$arch" oci_image "$D" app_rootfs "docker://127.0.0.1:$port/$repo:$tag-$arch-only" \
+    --config.user 1000 --config.entrypoint /bin/claw-app --config.workingdir /
+  manifest=$(curl -sf -H "Accept: application/vnd.oci.image.manifest.v1+json" \
+    "http://127.0.0.1:$port/v2/$repo/manifests/$OCI_IMAGE_DIGEST")
+  size=$(printf '%s' "$manifest" | wc -c)
+  curl -sf -X PUT -H "Content-Type: application/vnd.oci.image.index.v1+json" \
+    --data-binary "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.index.v1+json\",\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"$OCI_IMAGE_DIGEST\",\"size\":$size,\"platform\":{\"architecture\":\"$arch\",\"os\":\"linux\"}}]}" \
+    -D "$D/index.headers" -o /dev/null "http://127.0.0.1:$port/v2/$repo/manifests/$tag" \
+    || die "pushing the $arch-only index to $registry/$ref failed"
+  sed -n 's/^[Dd]ocker-[Cc]ontent-[Dd]igest: *\([^[:space:]]*\).*/\1/p' "$D/index.headers"
+}
+
 record_host_state() {
   : >"$D/host/sysctl"
   local key
@@ -485,10 +520,10 @@ main() {
   case "$command" in
     up) cmd_up ;;
     down) cmd_down ;;
-    registry|image)
+    registry|image|tool-image|foreign-image)
       # shellcheck disable=SC1091
       source "$D/rig.env" || die "no rig in $D"
-      "cmd_$command" "$@" ;;
+      "cmd_${command//-/_}" "$@" ;;
     *) die "unknown command $command" ;;
   esac
 }

@@ -34,6 +34,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
 
 import com.marcnuri.helm.Helm;
 
+import io.claw.operator.pod.PullerPod;
+
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
 import io.claw.operator.api.Phase;
@@ -157,6 +159,28 @@ class OperatorImageIT {
     assertTrue(get.output().lines().anyMatch(l -> l.startsWith("missing ") && l.contains("ImagePullFailed")
         && (l.contains("ErrImagePull") || l.contains("ImagePullBackOff")) && l.contains("NotFound")), get.output());
     suite.report("kubectl get clawinstances, served by the in-cluster operator:\n" + get.output().stripTrailing());
+
+    // pull first with the chart's default tool image, the operator's own: its claw-pull-done runs in the puller
+    String v2 = node.pushImage(Registry.OPEN, "claw-app:2", "v2");
+    java.util.Set<String> toolImages = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    try (var watch = client.pods().inNamespace(ns).withLabel(PullerPod.LABEL, "true").watch(
+        new io.fabric8.kubernetes.client.Watcher<io.fabric8.kubernetes.api.model.Pod>() {
+          @Override
+          public void eventReceived(Action action, io.fabric8.kubernetes.api.model.Pod pod) {
+            pod.getSpec().getInitContainers().forEach(c -> toolImages.add(c.getImage()));
+          }
+
+          @Override
+          public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+          }
+        })) {
+      io.claw.operator.testing.Fixtures.editSpec(client, ns, "pinned",
+          spec -> spec.setImage(Registry.OPEN.host() + "/claw-app:2"));
+      ClawInstanceStatus moved = awaitStatus("pinned", s -> s.phase() == Phase.Running && s.imageID() != null
+          && s.imageID().endsWith(v2));
+      assertTrue(moved.condition(io.claw.operator.api.ClawCondition.IMAGE_ROLLED_OUT).isEmpty(), moved.toString());
+    }
+    assertEquals(java.util.Set.of(operatorImage + ":" + TAG), toolImages, "the pullers' tool image");
   }
 
   @Test

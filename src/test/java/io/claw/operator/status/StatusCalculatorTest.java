@@ -116,6 +116,61 @@ class StatusCalculatorTest {
     assertEquals("Pod web is running but not ready", observe(running(true), "nginx:1.27", T0).message());
   }
 
+  /**
+   * Pull first: while the new image is pulled onto the node the instance runs and is Ready on its
+   * old one; a pull there that fails is reported with cause and hint, the instance still Running,
+   * and a bare back-off keeps the cause found before; once it moves, nothing of it is left.
+   */
+  @Test
+  void aNewImageThatIsPulledFirstLeavesTheInstanceRunningAndNamesAPullThatFails() {
+    Pod pod = new PodBuilder(pod(new ContainerStatusBuilder().withName("claw").withImageID("nginx@sha256:1")
+        .withReady(true).withNewState().withNewRunning().endRunning().endState().build()))
+        .editSpec().withNodeName("node-1").endSpec()
+        .editStatus().withPhase("Running")
+        .withConditions(new PodConditionBuilder().withType("Ready").withStatus("True").build()).endStatus().build();
+    String next = "registry.local/app:2";
+    ImageRollout pulling = new ImageRollout(next, "nginx:1.27", "node-1", null, null);
+    ClawInstanceStatus status = StatusCalculator.compute(new Observation(instance, POLICY, next, PodState.PRESENT, pod,
+        PullSecrets.NOT_CHECKED, NodeFacts.UNKNOWN, null, null, null, null, null, null, pulling), T0);
+    instance.setStatus(status);
+    assertEquals(Phase.Running, status.phase());
+    assertEquals(ClawCondition.TRUE, status.condition(ClawCondition.READY).orElseThrow().status());
+    ClawCondition rolledOut = status.condition(ClawCondition.IMAGE_ROLLED_OUT).orElseThrow();
+    assertEquals("False/PullingAhead", rolledOut.status() + "/" + rolledOut.reason());
+    assertTrue(status.message().endsWith("Pulling registry.local/app:2 onto node node-1 before the container moves to "
+        + "it; the Pod keeps running nginx:1.27"), status.message());
+
+    String notFound = "rpc error: code = NotFound desc = failed to pull and unpack image \"registry.local/app:2\": "
+        + "failed to resolve reference \"registry.local/app:2\": registry.local/app:2: not found";
+    ImageRollout failing = new ImageRollout(next, "nginx:1.27", "node-1",
+        new PullFailure("pull", "ErrImagePull", notFound), null);
+    status = StatusCalculator.compute(new Observation(instance, POLICY, next, PodState.PRESENT, pod,
+        PullSecrets.NOT_CHECKED, NodeFacts.UNKNOWN, null, null, null, null, null, null, failing), T1);
+    instance.setStatus(status);
+    assertEquals(Phase.Running, status.phase());
+    assertEquals(ClawCondition.TRUE, status.condition(ClawCondition.READY).orElseThrow().status());
+    assertEquals(PullFailureCause.NOT_FOUND, status.pullFailure().cause());
+    assertEquals("node-1", status.pullFailure().node());
+    assertEquals("ErrImagePull", status.pullFailureReason());
+    assertEquals("PullAheadFailed", status.condition(ClawCondition.IMAGE_ROLLED_OUT).orElseThrow().reason());
+    assertEquals(ClawCondition.TRUE, pullCondition(status).status());
+    assertTrue(status.message().contains("registry.local/app:2 is not rolled out: pulling it onto node node-1 fails "
+        + "(ErrImagePull: " + notFound + "). The Pod keeps running nginx:1.27"), status.message());
+
+    ImageRollout backingOff = new ImageRollout(next, "nginx:1.27", "node-1",
+        new PullFailure("pull", "ImagePullBackOff", "Back-off pulling image \"registry.local/app:2\""), null);
+    status = StatusCalculator.compute(new Observation(instance, POLICY, next, PodState.PRESENT, pod,
+        PullSecrets.NOT_CHECKED, NodeFacts.UNKNOWN, null, null, null, null, null, null, backingOff), T1);
+    instance.setStatus(status);
+    assertEquals(PullFailureCause.NOT_FOUND, status.pullFailure().cause());
+    assertTrue(pullCondition(status).message().contains("not found"), pullCondition(status).message());
+
+    status = StatusCalculator.compute(new Observation(instance, POLICY, next, PodState.PRESENT, pod), T1);
+    assertEquals(null, status.pullFailure());
+    assertTrue(status.condition(ClawCondition.IMAGE_ROLLED_OUT).isEmpty());
+    assertEquals("ImagePulled", pullCondition(status).reason());
+  }
+
   /** A running container, not ready; {@code started} as the kubelet reports it once a startup probe passed. */
   private Pod running(boolean started) {
     return new PodBuilder(pod(new ContainerStatusBuilder().withName("claw").withImageID("nginx@sha256:1")

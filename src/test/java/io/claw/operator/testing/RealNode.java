@@ -165,6 +165,24 @@ public final class RealNode implements AutoCloseable {
         .orElseThrow(() -> new IllegalStateException("no digest from pushing " + repoAndTag + ":\n" + out));
   }
 
+  /** Pushes the pull-ahead tool image (the operator's claw-pull-done program) as {@code registry/repoAndTag}. */
+  public String pushToolImage(Registry registry, String repoAndTag) {
+    return digestOf(repoAndTag, script(Map.of(), 180, "tool-image", registry.id, repoAndTag));
+  }
+
+  /**
+   * Pushes, as {@code registry/repoAndTag}, an image index whose only image is for linux/{@code arch}:
+   * a tag moved to a build for another platform. Returns the index's digest.
+   */
+  public String pushForeignImage(Registry registry, String repoAndTag, String arch) {
+    return digestOf(repoAndTag, script(Map.of(), 120, "foreign-image", registry.id, repoAndTag, arch));
+  }
+
+  private static String digestOf(String repoAndTag, String out) {
+    return out.lines().map(String::strip).filter(l -> l.startsWith("sha256:")).reduce((a, b) -> b)
+        .orElseThrow(() -> new IllegalStateException("no digest from pushing " + repoAndTag + ":\n" + out));
+  }
+
   /** Runs {@code work} with the registry stopped, as a node cut off from it sees it; starts it again after. */
   public void withRegistryDown(Registry registry, Runnable work) {
     script(Map.of(), 60, "registry", "stop", registry.id);
