@@ -148,9 +148,10 @@ final class OwnedPod {
       // image is ours to set whatever the status says.
       Pod unlocked = new PodBuilder(patch.pod()).editMetadata().withResourceVersion(null).endMetadata().build();
       String resolvedFrom = desired.getMetadata().getAnnotations().get(Labels.RESOLVED_FROM);
-      // with this event source named: the pullers' is another of Pods, and the patched Pod is not theirs to cache
-      Pod patched = context.resourceOperations().resourcePatch(unlocked,
-          current -> withImage(current, plan.podImage(), resolvedFrom), eventSource);
+      // this event source named, as jsonPatch() does not: the pullers' is another of Pods, and the
+      // patched Pod is not theirs to cache
+      Pod patched = context.resourceOperations().resourcePatch(unlocked, pod -> context.getClient().resource(pod)
+          .edit(current -> withImage(current, plan.podImage(), resolvedFrom)), eventSource);
       return new PodOutcome.Settled(PodState.PRESENT, patched);
     }
     return new PodOutcome.Settled(PodState.PRESENT, ((PodDecision.Keep) decision).pod());
@@ -185,8 +186,9 @@ final class OwnedPod {
       }
       if (found instanceof PodDecision.RestoreLabels restore) {
         LOG.infof("Restoring the labels of Pod %s", name(desired));
-        Pod restored = context.resourceOperations().resourcePatch(restore.pod(), current -> new PodBuilder(current)
-            .editMetadata().addToLabels(desired.getMetadata().getLabels()).endMetadata().build(), eventSource);
+        Pod restored = context.resourceOperations().resourcePatch(restore.pod(), pod -> context.getClient()
+            .resource(pod).edit(current -> new PodBuilder(current).editMetadata()
+                .addToLabels(desired.getMetadata().getLabels()).endMetadata().build()), eventSource);
         return new PodOutcome.Settled(PodState.PRESENT, restored);
       }
       LOG.warnf("Cannot create Pod %s: a Pod of that name exists and is not managed by this ClawInstance",

@@ -112,7 +112,8 @@ final class OwnedPuller {
     }
     PullerPod.Target target = ((PullAhead.Start) ahead).target();
     waitFor(id, target, instance, context);
-    Pod puller = PullerPod.desired(instance, target, live.getSpec().getTolerations(), toolImage);
+    // the instance's own tolerations: the Pod cache keeps none of the live Pod's
+    Pod puller = PullerPod.desired(instance, target, instance.getSpec().getTolerations(), toolImage);
     try {
       context.resourceOperations().create(puller, eventSource);
       metrics.pullAheadStarted();
