@@ -20,8 +20,9 @@ KUBE_COMMANDS=(kube-apiserver kubelet kube-scheduler kube-controller-manager kub
 # what hack/real-node.sh runs besides the binaries built here
 NODE_PACKAGES=(containerd runc containernetworking-plugins docker-registry skopeo umoci busybox-static
   apache2-utils iptables conntrack iproute2 gcc libc6-dev openssl)
-# what the tests run beside the node: promtool and a real Prometheus for the chart's alerts
-TOOL_PACKAGES=(prometheus)
+# what the tests run beside the node: promtool and a real Prometheus for the chart's alerts, and
+# a Lua interpreter for the Argo CD health check the chart's docs ship
+TOOL_PACKAGES=(prometheus lua5.4)
 BASE_DIR="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}/k8s"
 WORK_DIR="${KUBE_BUILD_DIR:-$HOME/.cache/claw-operator/kube-build}"
 

@@ -23,7 +23,8 @@ public record ClawCondition(
     @JsonPropertyDescription("Condition type: Ready, ImagePullFailed, PullSecretsFound "
         + "(only when spec.imagePullSecrets is set and the operator checks them), ImageUpToDate (only when the "
         + "instance resolves tags), StorageReady (only with spec.storage), ServiceReady (only with spec.service), Complete or Failed (a run to "
-        + "completion that ended).") String type,
+        + "completion that ended), ImageRolledOut (False while a new image is pulled onto the node first), and kstatus's "
+        + "Reconciling and Stalled (only while True).") String type,
     @Required @Pattern("^(True|False|Unknown)$")
     @JsonPropertyDescription("True, False or Unknown.") String status,
     @JsonPropertyDescription("One-word, CamelCase reason; for image pull failures the kubelet's own reason.") String reason,
@@ -42,6 +43,13 @@ public record ClawCondition(
    * absent when the Pod runs the image it is to run.
    */
   public static final String IMAGE_ROLLED_OUT = "ImageRolledOut";
+  /**
+   * kstatus (sigs.k8s.io/cli-utils, pkg/kstatus/status/generic.go): True while the instance is on its
+   * way to what its spec asks; absent otherwise. GitOps tools (Flux, kubectl's status readers) read it.
+   */
+  public static final String RECONCILING = "Reconciling";
+  /** kstatus: True when the instance cannot get where its spec asks without a change; absent otherwise. */
+  public static final String STALLED = "Stalled";
   /** A run to completion succeeded, as a Job's condition. */
   public static final String COMPLETE = "Complete";
   /** A run to completion failed, as a Job's condition. */
@@ -52,7 +60,7 @@ public record ClawCondition(
   public static final String UNKNOWN = "Unknown";
 
   static final Set<String> TYPES = Set.of(READY, IMAGE_PULL_FAILED, PULL_SECRETS_FOUND, IMAGE_UP_TO_DATE,
-      STORAGE_READY, SERVICE_READY, COMPLETE, FAILED);
+      STORAGE_READY, SERVICE_READY, IMAGE_ROLLED_OUT, RECONCILING, STALLED, COMPLETE, FAILED);
   static final Set<String> STATUSES = Set.of(TRUE, FALSE, UNKNOWN);
 
   @JsonIgnore

@@ -9,7 +9,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * Every criterion left out matches every image. Built and checked by the rules' converter.
  *
  * @param name names the rule in statuses, Events and errors
- * @param registry glob on host[:port] ({@code docker.io} for Docker Hub)
+ * @param registry glob on host[:port] ({@code docker.io} for Docker Hub), one host label per {@code *}, as the
+ *     kubelet matches pull secrets ({@link RegistryGlob})
  * @param repository glob on the path in the registry: {@code *} within one path component, {@code **} across them
  * @param tag glob on the tag; an image without tag or digest has the tag latest; a digest-only image matches no tag
  * @param digest whether the image must be pinned by digest, or must not be

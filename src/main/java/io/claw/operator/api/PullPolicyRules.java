@@ -12,10 +12,11 @@ public final class PullPolicyRules {
 
   private final List<Compiled> rules;
 
-  private record Compiled(PullPolicyRule rule, Pattern registry, Pattern repository, Pattern tag) {
+  private record Compiled(PullPolicyRule rule, Pattern repository, Pattern tag) {
 
     boolean matches(ImageParts image) {
-      return (registry == null || registry.matcher(image.registry()).matches())
+      // the registry as the kubelet matches a pull secret's key: rules that mark credentials name the same registries
+      return (rule.registry() == null || RegistryGlob.matches(rule.registry(), image.registry()))
           && (repository == null || repository.matcher(image.repository()).matches())
           && (tag == null || (image.tag() != null && tag.matcher(image.tag()).matches()))
           && (rule.digest() == null || (rule.digest() == PullPolicyRule.Digest.PINNED) == image.pinned());
@@ -23,7 +24,7 @@ public final class PullPolicyRules {
   }
 
   public PullPolicyRules(List<PullPolicyRule> rules) {
-    this.rules = rules.stream().map(r -> new Compiled(r, glob(r.registry()), glob(r.repository()), glob(r.tag())))
+    this.rules = rules.stream().map(r -> new Compiled(r, glob(r.repository()), glob(r.tag())))
         .toList();
   }
 

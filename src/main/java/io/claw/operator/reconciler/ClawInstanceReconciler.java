@@ -207,9 +207,10 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
     if (DigestChoice.pinnedAlready(mode, image, live, previous == null ? null : previous.resolvedImage())) {
       return Optional.empty();
     }
-    Optional<RegistryCredentials> credentials = instance.getSpec().getImagePullSecrets().isEmpty() ? Optional.empty()
-        : TagResolutionSetup.credentials(namedSecrets, instance.getSpec().getImagePullSecrets(), parts.registry());
-    var key = new TagResolver.Key(parts, credentials.map(RegistryCredentials::fingerprint).orElse(null));
+    List<RegistryCredentials> credentials = instance.getSpec().getImagePullSecrets().isEmpty() ? List.of()
+        : TagResolutionSetup.credentials(namedSecrets, instance.getSpec().getImagePullSecrets(), parts);
+    var key = new TagResolver.Key(parts, credentials.isEmpty() ? null
+        : String.join(",", credentials.stream().map(RegistryCredentials::fingerprint).toList()));
     return tags.lookup(key, credentials, ResourceID.fromResource(instance), FOLLOW_THE_TAG);
   }
 

@@ -17,6 +17,7 @@ import io.claw.operator.api.TagResolution;
 import io.claw.operator.config.ClawOperatorConfig;
 import io.claw.operator.config.RegistryCaBundle;
 import io.claw.operator.registry.DockerConfigCredentials;
+import io.claw.operator.registry.DockerKeyring;
 import io.claw.operator.registry.OrasManifestProbe;
 import io.claw.operator.registry.RegistryBudget;
 import io.claw.operator.registry.RegistryCredentials;
@@ -119,27 +120,25 @@ final class TagResolutionSetup {
   }
 
   /**
-   * The first credentials for the registry in the named pull secrets, in spec order, as the kubelet
-   * tries them. Read only for instances that resolve tags; the values stay in the resolver's entry
-   * and are never logged.
+   * Every credential of the named pull secrets that serves the image, in the order the kubelet
+   * tries them ({@link DockerKeyring}). Read only for instances that resolve tags; the values stay
+   * in the resolver's entry and are never logged. Empty when the Secrets may not be read.
    */
-  static Optional<RegistryCredentials> credentials(NamedSecrets read, List<String> secrets, String registry) {
+  static List<RegistryCredentials> credentials(NamedSecrets read, List<String> secrets, ImageParts image) {
+    DockerKeyring keyring = new DockerKeyring();
     for (String name : secrets) {
       Optional<Secret> secret;
       try {
         secret = read.get(name);
       } catch (KubernetesClientException e) {
         if (e.getCode() == 403) {
-          return Optional.empty();
+          return List.of();
         }
         throw e;
       }
-      Map<String, String> data = secret.map(Secret::getData).orElse(null);
-      Optional<RegistryCredentials> found = DockerConfigCredentials.forRegistry(registry, data);
-      if (found.isPresent()) {
-        return found;
-      }
+      keyring.add(DockerConfigCredentials.entries(secret.map(Secret::getData).orElse(null)));
     }
-    return Optional.empty();
+    return keyring.lookup(image);
   }
+
 }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,10 +14,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.claw.operator.api.ImageParts;
 
 /**
- * The credentials a pull secret holds for a registry, found as the kubelet finds them: a
+ * The credentials a pull secret holds, read as the kubelet reads them: a
  * {@code kubernetes.io/dockerconfigjson} Secret's {@code auths} (or a {@code kubernetes.io/dockercfg}
- * Secret's top level), keyed by host[:port] with or without scheme and path, a leading {@code *.}
- * matching one subdomain level, and Docker Hub's {@code https://index.docker.io/v1/} for docker.io.
+ * Secret's top level), each entry's {@code username} and {@code password} or its {@code auth}.
+ * Which of them serve an image is {@link DockerKeyring}'s to say.
  */
 public final class DockerConfigCredentials {
 
@@ -28,12 +29,15 @@ public final class DockerConfigCredentials {
   }
 
   /**
+   * A Secret's docker config entries, in its order: each key (as written) and the credentials it
+   * holds; entries without usable credentials are left out. {@link DockerKeyring} matches them.
+   *
    * @param secretData a Secret's data (base64 values, as the API returns them)
-   * @return the first credentials in the Secret whose key matches the registry
    */
-  public static Optional<RegistryCredentials> forRegistry(String registry, Map<String, String> secretData) {
+  public static Map<String, RegistryCredentials> entries(Map<String, String> secretData) {
+    Map<String, RegistryCredentials> entries = new LinkedHashMap<>();
     if (secretData == null) {
-      return Optional.empty();
+      return entries;
     }
     JsonNode auths = null;
     if (secretData.containsKey(DOCKER_CONFIG_JSON)) {
@@ -42,37 +46,13 @@ public final class DockerConfigCredentials {
       auths = parse(secretData.get(DOCKER_CFG)).orElse(null);
     }
     if (auths == null || !auths.isObject()) {
-      return Optional.empty();
+      return entries;
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = auths.fields(); it.hasNext();) {
       Map.Entry<String, JsonNode> entry = it.next();
-      if (matches(entry.getKey(), registry)) {
-        Optional<RegistryCredentials> found = credentials(entry.getValue());
-        if (found.isPresent()) {
-          return found;
-        }
-      }
+      credentials(entry.getValue()).ifPresent(c -> entries.put(entry.getKey(), c));
     }
-    return Optional.empty();
-  }
-
-  /** Whether a docker config key names the registry (host[:port], docker.io for Docker Hub). */
-  static boolean matches(String key, String registry) {
-    String host = key.toLowerCase(Locale.ROOT).replaceFirst("^[a-z]+://", "");
-    int slash = host.indexOf('/');
-    if (slash >= 0) {
-      host = host.substring(0, slash);
-    }
-    if (host.equals("index.docker.io") || host.equals("registry-1.docker.io")) {
-      host = ImageParts.DOCKER_HUB;
-    }
-    String wanted = registry.toLowerCase(Locale.ROOT);
-    if (host.startsWith("*.")) {
-      String suffix = host.substring(1);
-      String rest = wanted.endsWith(suffix) ? wanted.substring(0, wanted.length() - suffix.length()) : null;
-      return rest != null && !rest.isEmpty() && !rest.contains(".");
-    }
-    return host.equals(wanted);
+    return entries;
   }
 
   private static Optional<RegistryCredentials> credentials(JsonNode entry) {

@@ -57,7 +57,8 @@ public final class TagResolver<I> implements AutoCloseable {
 
   private final class Entry {
     final Key key;
-    volatile RegistryCredentials credentials;
+    /** Every credential that matches the image, in the kubelet's order: tried in turn. */
+    volatile List<RegistryCredentials> credentials = List.of();
     volatile Resolution resolution;
     final Set<I> followers = ConcurrentHashMap.newKeySet();
     int failuresInARow;
@@ -110,9 +111,11 @@ public final class TagResolver<I> implements AutoCloseable {
    * @param follow true: the instance is told when the entry changes (track, or pin before its
    *     first digest); false: it stops following whatever it followed
    */
-  public Optional<Resolution> lookup(Key key, Optional<RegistryCredentials> credentials, I instance, boolean follow) {
+  public Optional<Resolution> lookup(Key key, List<RegistryCredentials> credentials, I instance, boolean follow) {
     Entry entry = entries.computeIfAbsent(key, Entry::new);
-    credentials.ifPresent(c -> entry.credentials = c);
+    if (!credentials.isEmpty()) {
+      entry.credentials = List.copyOf(credentials);
+    }
     if (follow) {
       Key before = following.put(instance, key);
       if (before != null && !before.equals(key)) {
@@ -141,6 +144,24 @@ public final class TagResolver<I> implements AutoCloseable {
     if (key != null) {
       Optional.ofNullable(entries.get(key)).ifPresent(e -> e.followers.remove(instance));
     }
+  }
+
+  /**
+   * One request per credential, as the kubelet pulls: the next is tried only when the registry
+   * refused the one before (401, 403); anonymous without any.
+   */
+  private ProbeAnswer head(ImageParts image, List<RegistryCredentials> credentials, String registry) {
+    List<Optional<RegistryCredentials>> tries = credentials.isEmpty() ? List.of(Optional.empty())
+        : credentials.stream().map(Optional::of).toList();
+    ProbeAnswer answer = null;
+    for (Optional<RegistryCredentials> credential : tries) {
+      answer = probe.head(image, credential);
+      onRequest.accept(registry, answer.ok() ? "digest" : answer.cause().name().toLowerCase(java.util.Locale.ROOT));
+      if (answer.ok() || answer.cause() != ProbeAnswer.Cause.UNAUTHORIZED) {
+        break;
+      }
+    }
+    return answer;
   }
 
   /** Distinct entries now held: one per image and credentials. */
@@ -179,9 +200,8 @@ public final class TagResolver<I> implements AutoCloseable {
       later(entry, schedule.stretch(noBudget, ThreadLocalRandom.current().nextDouble()));
       return;
     }
-    ProbeAnswer answer = probe.head(entry.key.image(),
-        entry.key.credentials() == null ? Optional.empty() : Optional.ofNullable(entry.credentials));
-    onRequest.accept(registry, answer.ok() ? "digest" : answer.cause().name().toLowerCase(java.util.Locale.ROOT));
+    ProbeAnswer answer = head(entry.key.image(), entry.key.credentials() == null ? List.of() : entry.credentials,
+        registry);
     Instant answered = clock.instant();
     entry.failuresInARow = answer.backOff() ? entry.failuresInARow + 1 : 0;
     Duration wait = schedule.after(answer, entry.failuresInARow, ThreadLocalRandom.current().nextDouble());

@@ -55,12 +55,16 @@ public final class StatusCalculator {
     ClawCondition pull = pullCondition(verdict, previous, generation);
     Optional<ClawCondition> upToDate = Optional.ofNullable(observed.tag()).map(TagReport::condition)
         .map(c -> new ClawCondition(c.type(), c.status(), c.reason(), c.message(), null, generation));
-    List<ClawCondition> conditions = Stream.of(Stream.of(ready, pull),
-            pullSecretsCondition(observed, generation).stream(), upToDate.stream(),
+    List<ClawCondition> others = Stream.of(
             Optional.ofNullable(storage).map(r -> r.condition(generation)).stream(),
             Optional.ofNullable(observed.service()).map(f -> serviceCondition(f, generation)).stream(),
             runCondition(observed.run(), verdict, generation).stream(),
             Optional.ofNullable(observed.rollout()).map(r -> rolloutCondition(r, verdict, generation)).stream())
+        .flatMap(s -> s).toList();
+    Optional<ClawCondition> progress = Progress.of(verdict.phase(), verdict.ready(), verdict.reason(),
+        verdict.message(), observed.run() != null && !observed.run().finished(), others, generation);
+    List<ClawCondition> conditions = Stream.of(Stream.of(ready, pull),
+            pullSecretsCondition(observed, generation).stream(), upToDate.stream(), others.stream(), progress.stream())
         .flatMap(s -> s)
         .map(c -> c.transitionedSince(previousConditions, now))
         .toList();
@@ -215,9 +219,13 @@ public final class StatusCalculator {
     List<ClawCondition> previousConditions = previous == null ? null : previous.conditions();
     ClawCondition ready = new ClawCondition(ClawCondition.READY, ClawCondition.FALSE, Reasons.RECONCILE_ERROR,
         message, null, generation).transitionedSince(previousConditions, now);
-    List<ClawCondition> conditions = previous == null ? List.of(ready)
-        : Stream.concat(Stream.of(ready),
-            previous.conditions().stream().filter(c -> !ClawCondition.READY.equals(c.type()))).toList();
+    // kstatus: Failed, until a change lets the Pod be written
+    ClawCondition stalled = new ClawCondition(ClawCondition.STALLED, ClawCondition.TRUE, Reasons.RECONCILE_ERROR,
+        message, null, generation).transitionedSince(previousConditions, now);
+    Set<String> replaced = Set.of(ClawCondition.READY, ClawCondition.STALLED, ClawCondition.RECONCILING);
+    List<ClawCondition> conditions = previous == null ? List.of(ready, stalled)
+        : Stream.of(Stream.of(ready), previous.conditions().stream().filter(c -> !replaced.contains(c.type())),
+            Stream.of(stalled)).flatMap(s -> s).toList();
     return (previous == null ? ClawInstanceStatus.builder() : previous.toBuilder())
         .phase(Phase.Failed)
         .message(message)

@@ -409,6 +409,33 @@ class ClawInstanceReconcilerTest extends ApiServerTest {
     assertNull(client.pods().inNamespace(ns).withName("noimg").get());
   }
 
+  /**
+   * GitOps tools read kstatus's rules (Flux's health checks, kubectl's status readers): a failing
+   * instance is Failed, not Current, and `kubectl wait --for=condition=Stalled` returns; a starting
+   * one is InProgress until its Pod runs and is ready, then Current.
+   */
+  @Test
+  void kstatusCallsAFailingInstanceFailedAndAStartingOneInProgressUntilItIsReady() {
+    client.resource(instance(ns, "noimg", null, null)).create();
+    awaitStatus(client, ns, "noimg", s -> s.phase() == Phase.Failed);
+    ClawInstance failing = client.resources(ClawInstance.class).inNamespace(ns).withName("noimg").get();
+    assertEquals(io.claw.operator.testing.Kstatus.Status.Failed, io.claw.operator.testing.Kstatus.of(failing),
+        failing.getStatus().toString());
+    var waited = io.claw.operator.testing.KubeApiServerResource.cluster().kubectl(null, "wait",
+        "--for=condition=Stalled", "claw/noimg", "-n", ns, "--timeout=10s");
+    assertEquals(0, waited.exitCode(), waited.output());
+
+    client.resource(instance(ns, "web", "nginx:1.27", null)).create();
+    awaitPod(client, ns, "web", p -> true);
+    awaitStatus(client, ns, "web", s -> s.phase() == Phase.Pending);
+    assertEquals(io.claw.operator.testing.Kstatus.Status.InProgress, io.claw.operator.testing.Kstatus.of(
+        client.resources(ClawInstance.class).inNamespace(ns).withName("web").get()));
+    kubeletReports(client, ns, "web", running("nginx@sha256:" + "1".repeat(64)));
+    awaitStatus(client, ns, "web", s -> s.phase() == Phase.Running && s.condition(ClawCondition.RECONCILING).isEmpty());
+    assertEquals(io.claw.operator.testing.Kstatus.Status.Current, io.claw.operator.testing.Kstatus.of(
+        client.resources(ClawInstance.class).inNamespace(ns).withName("web").get()));
+  }
+
   @Test
   void podRejectedByTheApiServerIsReportedInStatus() {
     ClawInstance instance = instance(ns, "rejected", "nginx:1.27", null);

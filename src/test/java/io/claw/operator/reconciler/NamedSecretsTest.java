@@ -36,10 +36,11 @@ class NamedSecretsTest {
     });
     List<String> names = List.of("gone", "pull");
     PullSecrets checked = new PullSecretCheck().check(secrets, "ns", names);
-    Optional<RegistryCredentials> credentials = TagResolutionSetup.credentials(secrets, names, "registry.example.com");
+    List<RegistryCredentials> credentials = TagResolutionSetup.credentials(secrets, names,
+        io.claw.operator.api.ImageParts.of("registry.example.com/app:1"));
 
     assertEquals(PullSecrets.missing(List.of("gone")), checked);
-    assertEquals("robot", credentials.orElseThrow().username());
+    assertEquals("robot", credentials.get(0).username());
     assertEquals(List.of("gone", "pull"), gets, "one GET per Secret for both");
   }
 
@@ -52,7 +53,8 @@ class NamedSecretsTest {
     });
     assertEquals(PullSecrets.FORBIDDEN, new PullSecretCheck().check(secrets, "ns", List.of("pull")));
     assertSame(forbidden, assertThrows(KubernetesClientException.class, () -> secrets.get("other")));
-    assertTrue(TagResolutionSetup.credentials(secrets, List.of("pull"), "registry.example.com").isEmpty(),
+    assertTrue(TagResolutionSetup.credentials(secrets, List.of("pull"),
+        io.claw.operator.api.ImageParts.of("registry.example.com/app:1")).isEmpty(),
         "without the right to read Secrets, resolution asks anonymously");
     assertEquals(List.of("pull"), gets);
   }

@@ -62,14 +62,14 @@ class TagResolverTest {
     CountDownLatch release = new CountDownLatch(1);
     resolver(Duration.ofMinutes(5), 100, release);
     for (int i = 0; i < 1000; i++) {
-      assertEquals(Optional.empty(), resolver.lookup(KEY, Optional.empty(), "i" + i, true));
+      assertEquals(Optional.empty(), resolver.lookup(KEY, java.util.List.of(), "i" + i, true));
     }
     release.countDown();
     await().atMost(Duration.ofSeconds(5)).until(() -> !told.isEmpty());
     assertEquals(1, requests.get());
     assertEquals(1, told.size());
     assertEquals(1000, told.get(0).size());
-    assertEquals("sha256:a", resolver.lookup(KEY, Optional.empty(), "late", true).orElseThrow().digest());
+    assertEquals("sha256:a", resolver.lookup(KEY, java.util.List.of(), "late", true).orElseThrow().digest());
     assertEquals(1, requests.get(), "a later instance gets the known answer without a request");
     assertEquals(1, resolver.entries());
   }
@@ -77,14 +77,14 @@ class TagResolverTest {
   @Test
   void followersAreToldOnlyWhenTheDigestOrTheCauseChanges() {
     resolver(Duration.ofMillis(200), 1000, new CountDownLatch(0));
-    resolver.lookup(KEY, Optional.empty(), "a", true);
+    resolver.lookup(KEY, java.util.List.of(), "a", true);
     await().atMost(Duration.ofSeconds(5)).until(() -> requests.get() >= 4);
     assertEquals(1, told.size(), "the same digest again says nothing");
     answer.set(ProbeAnswer.found("sha256:b"));
     await().atMost(Duration.ofSeconds(5)).until(() -> told.size() == 2);
     answer.set(ProbeAnswer.failed(ProbeAnswer.Cause.UNAUTHORIZED, null, "HTTP 401"));
     await().atMost(Duration.ofSeconds(5)).until(() -> told.size() == 3);
-    TagResolver.Resolution failed = resolver.lookup(KEY, Optional.empty(), "a", true).orElseThrow();
+    TagResolver.Resolution failed = resolver.lookup(KEY, java.util.List.of(), "a", true).orElseThrow();
     assertEquals("sha256:b", failed.digest(), "the last digest known is kept through a failure");
     assertEquals(ProbeAnswer.Cause.UNAUTHORIZED, failed.cause());
     int before = told.size();
@@ -95,10 +95,10 @@ class TagResolverTest {
   void retryAfterIsHonouredForEveryTagOfTheRegistry() {
     answer.set(ProbeAnswer.failed(ProbeAnswer.Cause.THROTTLED, Duration.ofSeconds(1), "HTTP 429"));
     resolver(Duration.ofMillis(100), 1000, new CountDownLatch(0));
-    resolver.lookup(KEY, Optional.empty(), "a", true);
+    resolver.lookup(KEY, java.util.List.of(), "a", true);
     var other = new TagResolver.Key(ImageParts.of("registry.example.com/other:1"), null);
     await().atMost(Duration.ofSeconds(2)).until(() -> requests.get() == 1);
-    resolver.lookup(other, Optional.empty(), "b", true);
+    resolver.lookup(other, java.util.List.of(), "b", true);
     await().atMost(Duration.ofSeconds(6)).until(() -> requests.get() >= 5);
     // times, not counts in a window: a slow machine delays requests but never brings one forward
     List<Long> rounds = new java.util.ArrayList<>(askedAt);
@@ -118,7 +118,7 @@ class TagResolverTest {
     resolver(Duration.ofSeconds(2), 3, new CountDownLatch(0));
     for (int i = 0; i < 10; i++) {
       resolver.lookup(new TagResolver.Key(ImageParts.of("registry.example.com/app-" + i + ":1"), null),
-          Optional.empty(), "i" + i, true);
+          java.util.List.of(), "i" + i, true);
     }
     await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> requests.get() == 3);
   }
@@ -126,14 +126,14 @@ class TagResolverTest {
   @Test
   void anEntryNobodyFollowsIsDroppedAndInstancesThatAreGoneStopBeingTold() {
     resolver(Duration.ofMillis(200), 1000, new CountDownLatch(0));
-    resolver.lookup(KEY, Optional.empty(), "pinned", true);
+    resolver.lookup(KEY, java.util.List.of(), "pinned", true);
     await().atMost(Duration.ofSeconds(2)).until(() -> !told.isEmpty());
-    resolver.lookup(KEY, Optional.empty(), "pinned", false);
+    resolver.lookup(KEY, java.util.List.of(), "pinned", false);
     await().atMost(Duration.ofSeconds(2)).until(() -> resolver.entries() == 0);
     int asked = requests.get();
     await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> requests.get() == asked);
 
-    resolver.lookup(KEY, Optional.empty(), "deleted", true);
+    resolver.lookup(KEY, java.util.List.of(), "deleted", true);
     await().atMost(Duration.ofSeconds(2)).until(() -> resolver.entries() == 1 && requests.get() > asked);
     gone.add("deleted");
     await().atMost(Duration.ofSeconds(2)).until(() -> resolver.entries() == 0);
@@ -143,9 +143,30 @@ class TagResolverTest {
   void credentialsSeparateEntries() {
     resolver(Duration.ofMinutes(5), 100, new CountDownLatch(0));
     RegistryCredentials robot = new RegistryCredentials("robot", "pw");
-    resolver.lookup(KEY, Optional.empty(), "anonymous", true);
-    resolver.lookup(new TagResolver.Key(KEY.image(), robot.fingerprint()), Optional.of(robot), "robot", true);
+    resolver.lookup(KEY, java.util.List.of(), "anonymous", true);
+    resolver.lookup(new TagResolver.Key(KEY.image(), robot.fingerprint()), java.util.List.of(robot), "robot", true);
     await().atMost(Duration.ofSeconds(2)).until(() -> requests.get() == 2);
     assertEquals(2, resolver.entries());
+  }
+
+  /** As the kubelet: each matching credential in turn, the next only after the registry refused the one before. */
+  @Test
+  void eachCredentialIsTriedInTurnUntilTheRegistryTakesOne() {
+    RegistryCredentials stale = new RegistryCredentials("old-robot", "expired");
+    RegistryCredentials current = new RegistryCredentials("robot", "pw");
+    List<String> tried = new CopyOnWriteArrayList<>();
+    ManifestProbe probe = (image, credentials) -> {
+      tried.add(credentials.map(RegistryCredentials::username).orElse("anonymous"));
+      return credentials.filter(current::equals).isPresent() ? ProbeAnswer.found("sha256:b")
+          : ProbeAnswer.failed(ProbeAnswer.Cause.UNAUTHORIZED, null, "HTTP 401");
+    };
+    resolver = new TagResolver<>(probe, new ResolutionSchedule(Duration.ofMinutes(5), Duration.ofMinutes(40), 0.1),
+        new RegistryBudget(100, Duration.ofMinutes(5)), Clock.systemUTC(), 2);
+    resolver.listen(told::add, id -> true, (registry, outcome) -> { });
+    TagResolver.Key key = new TagResolver.Key(KEY.image(), stale.fingerprint() + "," + current.fingerprint());
+    resolver.lookup(key, List.of(stale, current), "both", true);
+    await().atMost(Duration.ofSeconds(2)).until(() -> !told.isEmpty());
+    assertEquals(List.of("old-robot", "robot"), tried);
+    assertEquals("sha256:b", resolver.lookup(key, List.of(stale, current), "both", true).orElseThrow().digest());
   }
 }
