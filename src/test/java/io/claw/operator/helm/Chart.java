@@ -82,4 +82,15 @@ public final class Chart {
     }
     return found.get(0);
   }
+
+  /** The chart's version, from Chart.yaml. */
+  static String version() {
+    try {
+      return java.nio.file.Files.readAllLines(PATH.resolve("Chart.yaml")).stream()
+          .filter(l -> l.startsWith("version: ")).map(l -> l.substring("version: ".length()).strip()).findFirst()
+          .orElseThrow();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }

@@ -82,7 +82,7 @@ class HelmChartTest {
     assertEquals("IfNotPresent", env(container, "CLAW_OPERATOR_DEFAULT_PULL_POLICY"));
     assertNull(env(container, "CLAW_OPERATOR_DEFAULT_IMAGE"), "no default image unless configured");
     assertEquals("JOSDK_ALL_NAMESPACES", env(container, "QUARKUS_OPERATOR_SDK_NAMESPACES"));
-    assertEquals("claw-operator:0.1.0", container.getImage());
+    assertEquals("claw-operator:" + Chart.version(), container.getImage()); // appVersion = version
 
     var pod = one(objects, Deployment.class).getSpec().getTemplate().getSpec();
     assertEquals(Boolean.TRUE, pod.getSecurityContext().getRunAsNonRoot());
@@ -352,7 +352,7 @@ class HelmChartTest {
 
   @Test
   void chartLabelIsAValidLabelValueForAnyChartVersion(@org.junit.jupiter.api.io.TempDir Path copy) throws Exception {
-    try (var files = Files.walk(Chart.PATH)) {
+    try (var files = Files.walk(Chart.PATH, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
       for (Path from : files.toList()) {
         Path to = copy.resolve(Chart.PATH.relativize(from).toString());
         if (Files.isDirectory(from)) {
@@ -363,9 +363,11 @@ class HelmChartTest {
       }
     }
     Path chartYaml = copy.resolve("Chart.yaml");
-    Files.writeString(chartYaml, Files.readString(chartYaml).replace("version: 0.1.0", "version: 0.1.0+build.7"));
+    String version = Chart.version();
+    Files.writeString(chartYaml, Files.readString(chartYaml).replaceFirst("(?m)^version: .*$", "version: " + version
+        + "+build.7"));
     String label = one(Chart.render(copy, Map.of()), Deployment.class).getMetadata().getLabels().get("helm.sh/chart");
-    assertEquals("claw-operator-0.1.0_build.7", label);
+    assertEquals("claw-operator-" + version + "_build.7", label);
   }
 
   @Test
@@ -408,14 +410,25 @@ class HelmChartTest {
     assertEquals("DEBUG", env(container, "QUARKUS_LOG_LEVEL"));
   }
 
+  /**
+   * The CRD is a template (Helm upgrades it; crds/ it installs once and never again), rendered from
+   * the committed CRD through a link (one copy), kept on uninstall, and left out on request.
+   */
   @Test
-  void chartCrdIsTheCommittedOne() throws Exception {
-    Path chartCrd = Chart.PATH.resolve("crds").resolve("clawinstances.claw.io-v1.yml");
-    var serialization = new KubernetesSerialization();
-    CustomResourceDefinition fromChart = serialization.unmarshal(Files.readString(chartCrd), CustomResourceDefinition.class);
-    CustomResourceDefinition committed = serialization.unmarshal(
+  void theChartRendersTheCommittedCrdKeptOnUninstall() throws Exception {
+    CustomResourceDefinition committed = new KubernetesSerialization().unmarshal(
         Files.readString(Path.of("crds", "clawinstances.claw.io-v1.yml")), CustomResourceDefinition.class);
-    assertEquals(committed, fromChart);
-    assertTrue(Files.isSymbolicLink(Chart.PATH.resolve("crds")), "the chart links crds/, it keeps no copy");
+    CustomResourceDefinition rendered = one(render(Map.of()), CustomResourceDefinition.class);
+    assertEquals(committed.getSpec(), rendered.getSpec());
+    assertEquals(committed.getMetadata().getName(), rendered.getMetadata().getName());
+    assertEquals("keep", rendered.getMetadata().getAnnotations().get("helm.sh/resource-policy"));
+    assertEquals("Helm", rendered.getMetadata().getLabels().get("app.kubernetes.io/managed-by"));
+    assertTrue(Files.isSymbolicLink(Chart.PATH.resolve("files/crds")), "the chart links crds/, it keeps no copy");
+    assertFalse(Files.exists(Chart.PATH.resolve("crds")), "no crds/: Helm would install it once and never upgrade it");
+
+    assertTrue(render(Map.of("crds.install", false)).stream()
+        .noneMatch(CustomResourceDefinition.class::isInstance), "crds.install=false leaves the CRD out");
+    assertNull(one(render(Map.of("crds.keep", false)), CustomResourceDefinition.class).getMetadata()
+        .getAnnotations().get("helm.sh/resource-policy"));
   }
 }
