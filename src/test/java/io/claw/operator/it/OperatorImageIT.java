@@ -3,6 +3,7 @@ package io.claw.operator.it;
 import static io.claw.operator.testing.Fixtures.instance;
 import static io.claw.operator.testing.Fixtures.newNamespace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,6 +68,7 @@ class OperatorImageIT {
   private static final String RELEASE_NAMESPACE = "claw-system";
   private static final String DEPLOYMENT = RELEASE + "-claw-operator";
   private static final String TAG = "it";
+  private static final Path PREVIOUS_CHART = Path.of("src", "test", "resources", "charts", "claw-operator-0.3.0");
   private static RealNodeSuite suite;
   private static RealNode node;
   private static KubernetesClient client;
@@ -108,7 +110,8 @@ class OperatorImageIT {
     suite.report("base image (hack/jre-base-image.sh) %d ms; operator image (README command) %d ms, %s"
         .formatted(base.millis(), pushed.millis(), pushed.digest()));
 
-    helm(new Helm(Path.of("helm", "claw-operator")).install().withName(RELEASE).withNamespace(RELEASE_NAMESPACE)
+    // the chart before this one, whose CRD Helm installed from crds/: the next test upgrades from it
+    helm(new Helm(PREVIOUS_CHART).install().withName(RELEASE).withNamespace(RELEASE_NAMESPACE)
         .createNamespace().withKubeConfig(node.cluster().kubeconfig())
         .set("image.repository", operatorImage).set("image.tag", TAG)::call);
     Pod operator = awaitOperatorReady(null);
@@ -132,10 +135,58 @@ class OperatorImageIT {
     assertTrue(write.output().contains("Read-only file system"), write.output());
   }
 
+  /**
+   * helm upgrade from the previous chart version (0.3.0, its CRD installed once from crds/) to this
+   * one (the CRD a template, kept on uninstall), after the one-time adoption docs/operations.md
+   * gives: the CRD is upgraded, and every instance and Pod stays (none replaced).
+   */
   @Test
   @Order(2)
-  void theInClusterOperatorServesInstances() {
+  void upgradeFromThePreviousChartCarriesTheCrdAndReplacesNoPod() {
     node.pushImage(Registry.OPEN, "claw-app:1", "v1");
+    String upgradeNs = newNamespace(client);
+    for (String name : List.of("before-upgrade-1", "before-upgrade-2")) {
+      client.resource(instance(upgradeNs, name, appImage, PullPolicy.IF_NOT_PRESENT)).create();
+    }
+    java.util.Map<String, String> uids = new java.util.HashMap<>();
+    for (String name : List.of("before-upgrade-1", "before-upgrade-2")) {
+      io.claw.operator.testing.Fixtures.awaitStatus(suite.slow(), client, upgradeNs, name, s -> s.phase() == Phase.Running);
+      uids.put(name, client.pods().inNamespace(upgradeNs).withName(name).get().getMetadata().getUid());
+    }
+    var crds = client.apiextensions().v1().customResourceDefinitions().withName("clawinstances.claw.io");
+    assertFalse(crdText().contains("ImageRolledOut"), "the previous CRD does not know the new condition types");
+
+    // the adoption docs/operations.md gives for an upgrade from 0.3.0 or earlier
+    for (List<String> adopt : List.of(
+        List.of("label", "crd", "clawinstances.claw.io", "app.kubernetes.io/managed-by=Helm", "--overwrite"),
+        List.of("annotate", "crd", "clawinstances.claw.io", "meta.helm.sh/release-name=" + RELEASE,
+            "meta.helm.sh/release-namespace=" + RELEASE_NAMESPACE, "--overwrite"))) {
+      Command.Result result = node.cluster().kubectl(null, adopt.toArray(String[]::new));
+      assertEquals(0, result.exitCode(), result.output());
+    }
+    helm(new Helm(Path.of("helm", "claw-operator")).upgrade().withName(RELEASE).withNamespace(RELEASE_NAMESPACE)
+        .withKubeConfig(node.cluster().kubeconfig())
+        .set("image.repository", operatorImage).set("image.tag", TAG)::call);
+    suite.slow().until(() -> crdText().contains("ImageRolledOut"));
+    assertEquals("keep", crds.get().getMetadata().getAnnotations().get("helm.sh/resource-policy"));
+    awaitOperatorReady(null);
+    for (String name : List.of("before-upgrade-1", "before-upgrade-2")) {
+      ClawInstanceStatus status = io.claw.operator.testing.Fixtures.awaitStatus(suite.slow(), client, upgradeNs, name,
+          s -> s.phase() == Phase.Running);
+      assertEquals(uids.get(name), client.pods().inNamespace(upgradeNs).withName(name).get().getMetadata().getUid(),
+          "Pod replaced by the upgrade: " + status);
+    }
+    suite.report("helm upgrade from chart 0.3.0 (CRD from crds/) to this chart (CRD a template): CRD upgraded by "
+        + "Helm, kept on uninstall; 2 running instances kept their Pods");
+  }
+
+  private static String crdText() {
+    return client.apiextensions().v1().customResourceDefinitions().withName("clawinstances.claw.io").get().toString();
+  }
+
+  @Test
+  @Order(3)
+  void theInClusterOperatorServesInstances() {
     ns = newNamespace(client);
     for (String name : List.of("follows-1", "follows-2", "follows-3")) {
       client.resource(instance(ns, name, appImage, null)).create();
@@ -184,7 +235,7 @@ class OperatorImageIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void metricsThroughTheChartsServiceShowTheHeapCap() throws Exception {
     Service service = client.services().inNamespace(RELEASE_NAMESPACE).withName(DEPLOYMENT + "-metrics").get();
     assertNotNull(service, "the chart's metrics Service");
@@ -213,7 +264,7 @@ class OperatorImageIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void upgradeHandsOverAndRecreatesPodsOfInstancesThatFollowTheDefaultOnce() {
     String oldOperator = awaitOperatorReady(null).getMetadata().getName();
     Path oldOperatorLog = Path.of("target", "real-node", "operator-image-it", "logs", "old-operator.log");
@@ -285,7 +336,7 @@ class OperatorImageIT {
    * instances that rule matches, once each, and `kubectl get claw -o wide` names the rule.
    */
   @Test
-  @Order(5)
+  @Order(6)
   void upgradeThatChangesOneRuleRecreatesExactlyItsInstancesOnce() {
     String otherImage = Registry.OPEN.host() + "/other/app:1";
     node.pushImage(Registry.OPEN, "other/app:1", "o1");
@@ -342,7 +393,7 @@ class OperatorImageIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void operatorStartsFromTheNodesCacheWithItsRegistryDown() {
     Pod before = awaitOperatorReady(null);
     node.withRegistryDown(Registry.OPEN, () -> {
@@ -357,7 +408,7 @@ class OperatorImageIT {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void uninstallRemovesTheOperatorAndLeavesInstancesTheirPodsAndTheCrd() {
     Map<String, String> uidsBefore = new java.util.HashMap<>();
     for (Pod pod : client.pods().inNamespace(ns).list().getItems()) {
@@ -368,7 +419,7 @@ class OperatorImageIT {
         && client.pods().inNamespace(RELEASE_NAMESPACE).list().getItems().isEmpty());
 
     assertNotNull(client.apiextensions().v1().customResourceDefinitions().withName("clawinstances.claw.io").get(),
-        "Helm leaves the CRD from crds/ in place");
+        "Helm leaves the CRD in place: helm.sh/resource-policy keep");
     assertEquals(uidsBefore.keySet(), client.resources(ClawInstance.class).inNamespace(ns).list().getItems().stream()
         .map(ci -> ci.getMetadata().getName()).collect(java.util.stream.Collectors.toSet()), "every instance stays");
     for (Pod pod : client.pods().inNamespace(ns).list().getItems()) {
