@@ -13,6 +13,12 @@ public enum PodSecurityProfile {
 
   /** The Namespace label Pod Security admission enforces, whose value is a profile's name. */
   public static final String ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
+  /** The version of the standard enforced: v1.N or latest (pod-security-admission, api/constants.go). */
+  public static final String ENFORCE_VERSION_LABEL = "pod-security.kubernetes.io/enforce-version";
+  /** The level whose violations the API server returns as warnings, admitting the Pod. */
+  public static final String WARN_LABEL = "pod-security.kubernetes.io/warn";
+  /** The level whose violations the API server writes to its audit log, admitting the Pod. */
+  public static final String AUDIT_LABEL = "pod-security.kubernetes.io/audit";
 
   private final String value;
 

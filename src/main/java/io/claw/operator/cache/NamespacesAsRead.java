@@ -11,13 +11,17 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 
 /**
  * Namespace informer cache that keeps what the operator reads from a Namespace: its name, its Pod
- * Security enforce label (pod-security.kubernetes.io/enforce) and its claw.io/default-pull-policy annotation.
+ * Security labels (pod-security.kubernetes.io/enforce, enforce-version, warn, audit) and its
+ * claw.io/default-pull-policy annotation.
  * Everything else a Namespace carries (other labels and annotations, finalizers, status) is
  * dropped on the way in.
  */
 public class NamespacesAsRead extends WithoutManagedFields<Namespace> {
 
   static final String ENFORCE_LABEL = PodSecurityProfile.ENFORCE_LABEL;
+  /** The Pod Security labels the operator reads: the enforced level and its version, the warn and audit levels. */
+  static final java.util.Set<String> POD_SECURITY_LABELS = java.util.Set.of(ENFORCE_LABEL,
+      PodSecurityProfile.ENFORCE_VERSION_LABEL, PodSecurityProfile.WARN_LABEL, PodSecurityProfile.AUDIT_LABEL);
   static final String PULL_POLICY_ANNOTATION = EffectivePullPolicy.NAMESPACE_ANNOTATION;
 
   @Override
@@ -33,7 +37,7 @@ public class NamespacesAsRead extends WithoutManagedFields<Namespace> {
     kept.setResourceVersion(meta.getResourceVersion());
     kept.setDeletionTimestamp(meta.getDeletionTimestamp());
     Map<String, String> labels = meta.getLabels() == null ? Map.of() : meta.getLabels().entrySet().stream()
-        .filter(e -> e.getKey().equals(ENFORCE_LABEL))
+        .filter(e -> POD_SECURITY_LABELS.contains(e.getKey()))
         .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     kept.setLabels(labels.isEmpty() ? null : labels);
     String pullPolicy = meta.getAnnotations() == null ? null : meta.getAnnotations().get(PULL_POLICY_ANNOTATION);

@@ -59,6 +59,29 @@ public final class RestrictedProfile {
   private RestrictedProfile() {
   }
 
+  /**
+   * Every control of the baseline standard the Pod fails; empty when a baseline namespace admits it
+   * (pod-security-admission policy/check_*.go, the checks whose level is baseline).
+   */
+  public static List<Violation> baselineViolations(PodSpec spec) {
+    List<Violation> found = new ArrayList<>();
+    PodSecurityContext pod = Optional.ofNullable(spec.getSecurityContext()).orElseGet(PodSecurityContext::new);
+    baselinePod(spec, pod, found);
+    for (Container c : containers(spec)) {
+      baselineContainer(c, found);
+    }
+    return found;
+  }
+
+  /** The controls of a level the Pod fails: privileged none, baseline its own, restricted both. */
+  public static List<Violation> violations(String level, PodSpec spec) {
+    return switch (level == null ? "" : level) {
+      case "restricted" -> violations(spec);
+      case "baseline" -> baselineViolations(spec);
+      default -> List.of();
+    };
+  }
+
   /** Every control of the restricted standard the Pod fails; empty when a restricted namespace admits it. */
   public static List<Violation> violations(PodSpec spec) {
     List<Violation> found = new ArrayList<>();

@@ -122,7 +122,8 @@ record Plan(EffectivePullPolicy policy, PodSecurityReport security, TagReport ta
     if (digest.isPresent()) {
       desired.getMetadata().getAnnotations().put(Labels.RESOLVED_FROM, observed.image());
     }
-    PodDecision decision = rejection(instance, desired, security)
+    security = PodSecurityChoice.noted(security, observed.namespaceLevel(), desired.getSpec());
+    PodDecision decision = rejection(instance, desired, security, observed.namespaceLevel())
         .<PodDecision>map(why -> new PodDecision.Rejected(why, observed.livePod()))
         .orElseGet(() -> RunJudgement.podDecision(run, observed.livePod()).orElseGet(() -> PodDecision.decide(instance,
             observed.livePod(), desired, secretsAppeared(instance, observed.pullSecrets()), now)));
@@ -146,22 +147,35 @@ record Plan(EffectivePullPolicy policy, PodSecurityReport security, TagReport ta
 
   /**
    * Why the desired Pod is not to be created: a spec that cannot make a valid Pod, or a Pod that
-   * fails the restricted standard where it applies (a namespace enforcing it refuses such a Pod).
+   * fails the Pod Security level that applies: restricted where the operator builds restricted Pods,
+   * else the level the namespace enforces (baseline, or restricted under a forced baseline profile).
+   * A namespace that enforces a level refuses such a Pod; the status names the controls instead.
    */
-  static Optional<Rejection> rejection(ClawInstance instance, Pod desired, PodSecurityReport security) {
+  static Optional<Rejection> rejection(ClawInstance instance, Pod desired, PodSecurityReport security,
+      PodSecurityChoice.NamespaceLevel level) {
     List<String> problems = SpecProblems.of(instance);
     if (!problems.isEmpty()) {
       return Optional.of(new Rejection(Reasons.INVALID_SPEC, "The spec cannot be built into a Pod: "
           + String.join("; ", problems)));
     }
-    if (security.profile() != PodSecurityProfile.RESTRICTED) {
+    boolean restrictedProfile = security.profile() == PodSecurityProfile.RESTRICTED;
+    String enforced = restrictedProfile ? PodSecurityProfile.RESTRICTED.value() : level.enforce();
+    List<RestrictedProfile.Violation> violations = RestrictedProfile.violations(enforced, desired.getSpec());
+    if (violations.isEmpty()) {
       return Optional.empty();
     }
-    List<RestrictedProfile.Violation> violations = RestrictedProfile.violations(desired.getSpec());
-    return violations.isEmpty() ? Optional.empty() : Optional.of(new Rejection(Reasons.POD_SECURITY_VIOLATION,
-        "The Pod would fail the restricted Pod Security Standard (" + security.reason() + "): "
-            + violations.stream().map(RestrictedProfile.Violation::toString).collect(Collectors.joining("; "))
-            + ". Change those fields, or run the instance where the restricted profile does not apply"));
+    String failed = violations.stream().map(RestrictedProfile.Violation::toString).collect(Collectors.joining("; "));
+    if (restrictedProfile) {
+      return Optional.of(new Rejection(Reasons.POD_SECURITY_VIOLATION,
+          "The Pod would fail the restricted Pod Security Standard (" + security.reason() + "): " + failed
+              + ". Change those fields, or run the instance where the restricted profile does not apply"));
+    }
+    String namespace = instance.getMetadata().getNamespace();
+    return Optional.of(new Rejection(Reasons.POD_SECURITY_VIOLATION, "The Pod would fail the " + enforced
+        + " Pod Security Standard that namespace " + namespace + " enforces (" + PodSecurityProfile.ENFORCE_LABEL + "="
+        + enforced + (level.enforceVersion() == null ? "" : ", " + PodSecurityProfile.ENFORCE_VERSION_LABEL + "="
+            + level.enforceVersion()) + "): " + failed + ". Change those fields, or run the instance in a namespace "
+        + "whose level admits them"));
   }
 
   /** The status said a pull secret was missing, and now every one exists. */

@@ -1,5 +1,11 @@
 package io.claw.operator.reconciler;
 
+import java.util.List;
+import java.util.stream.Collectors;
+
+import io.claw.operator.pod.RestrictedProfile;
+import io.fabric8.kubernetes.api.model.PodSpec;
+
 import io.claw.operator.api.PodSecurityProfile;
 import io.claw.operator.api.PodSecurityReport;
 import io.claw.operator.config.ClawOperatorConfig;
@@ -15,12 +21,19 @@ final class PodSecurityChoice {
   }
 
   /**
-   * What the operator knows of a namespace's enforced level.
+   * What the operator knows of a namespace's Pod Security labels.
    *
    * @param enforce the value of pod-security.kubernetes.io/enforce; null when unlabelled or not read
+   * @param enforceVersion pod-security.kubernetes.io/enforce-version; null when unset (latest)
+   * @param warn pod-security.kubernetes.io/warn; null when unset
+   * @param audit pod-security.kubernetes.io/audit; null when unset
    */
-  record NamespaceLevel(Access access, String enforce) {
+  record NamespaceLevel(Access access, String enforce, String enforceVersion, String warn, String audit) {
     static final NamespaceLevel UNLABELLED = new NamespaceLevel(Access.READ, null);
+
+    NamespaceLevel(Access access, String enforce) {
+      this(access, enforce, null, null, null);
+    }
   }
 
   private PodSecurityChoice() {
@@ -45,5 +58,20 @@ final class PodSecurityChoice {
     return new PodSecurityReport(PodSecurityProfile.BASELINE, level.enforce() == null
         ? "namespace " + namespace + " has no " + label + " label"
         : "namespace " + namespace + " enforces " + level.enforce() + ", not restricted (" + label + ")");
+  }
+
+  /**
+   * The report with what the namespace's warn and audit levels say of the Pod: the controls it
+   * fails at each. The API server admits such a Pod (it warns, or writes the audit log); the status
+   * says it ahead, without refusing anything.
+   */
+  static PodSecurityReport noted(PodSecurityReport report, NamespaceLevel level, PodSpec desired) {
+    return report.noting(note(level.warn(), desired), note(level.audit(), desired));
+  }
+
+  private static String note(String level, PodSpec desired) {
+    List<RestrictedProfile.Violation> violations = RestrictedProfile.violations(level, desired);
+    return violations.isEmpty() ? null : level + ": " + violations.stream()
+        .map(RestrictedProfile.Violation::toString).collect(Collectors.joining("; "));
   }
 }

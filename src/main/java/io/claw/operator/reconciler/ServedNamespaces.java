@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.EffectivePullPolicy;
+import io.claw.operator.api.PodSecurityProfile;
 import io.claw.operator.cache.NamespacesAsRead;
 import io.claw.operator.config.ClawOperatorConfig;
 import io.claw.operator.pod.PodSecurity;
@@ -73,7 +74,7 @@ final class ServedNamespaces {
         .withPrimaryToSecondaryMapper(instance -> Set.of(new ResourceID(instance.getMetadata().getNamespace())))
         // a namespace's instances are created after it, and reconciled anyway when the operator starts
         .withOnAddFilter(ns -> false)
-        .withOnUpdateFilter((now, before) -> !Objects.equals(enforced(now), enforced(before))
+        .withOnUpdateFilter((now, before) -> !Objects.equals(podSecurityLabels(now), podSecurityLabels(before))
             || !Objects.equals(pullPolicyDefault(now), pullPolicyDefault(before)))
         .withOnDeleteFilter((ns, unknown) -> false);
     if (namespace != null) {
@@ -113,7 +114,9 @@ final class ServedNamespaces {
       return new PodSecurityChoice.NamespaceLevel(access, null);
     }
     return namespace(namespace)
-        .map(ns -> new PodSecurityChoice.NamespaceLevel(access, enforced(ns).orElse(null)))
+        .map(ns -> new PodSecurityChoice.NamespaceLevel(access, label(ns, PodSecurity.ENFORCE_LABEL),
+            label(ns, PodSecurityProfile.ENFORCE_VERSION_LABEL), label(ns, PodSecurityProfile.WARN_LABEL),
+            label(ns, PodSecurityProfile.AUDIT_LABEL)))
         .orElse(PodSecurityChoice.NamespaceLevel.UNLABELLED);
   }
 
@@ -133,8 +136,15 @@ final class ServedNamespaces {
     return Optional.empty();
   }
 
-  private static Optional<String> enforced(Namespace namespace) {
-    return Optional.ofNullable(namespace.getMetadata().getLabels()).map(l -> l.get(PodSecurity.ENFORCE_LABEL));
+  /** The Pod Security labels the operator reads (enforce, enforce-version, warn, audit); a change of one matters. */
+  private static java.util.List<String> podSecurityLabels(Namespace namespace) {
+    return java.util.stream.Stream.of(PodSecurity.ENFORCE_LABEL, PodSecurityProfile.ENFORCE_VERSION_LABEL,
+        PodSecurityProfile.WARN_LABEL, PodSecurityProfile.AUDIT_LABEL).map(l -> label(namespace, l))
+        .map(String::valueOf).toList();
+  }
+
+  private static String label(Namespace namespace, String label) {
+    return Optional.ofNullable(namespace.getMetadata().getLabels()).map(l -> l.get(label)).orElse(null);
   }
 
   private static Optional<String> pullPolicyDefault(Namespace namespace) {

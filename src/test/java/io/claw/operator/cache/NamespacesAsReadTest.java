@@ -67,7 +67,9 @@ class NamespacesAsReadTest {
 
     Namespace first = cache.get("team-1");
     assertEquals("team-1", first.getMetadata().getName());
-    assertEquals(Map.of("pod-security.kubernetes.io/enforce", "restricted"), first.getMetadata().getLabels());
+    // the Pod Security labels the operator reads (enforce, enforce-version, warn, audit), no other
+    assertEquals(Map.of("pod-security.kubernetes.io/enforce", "restricted", "pod-security.kubernetes.io/warn",
+        "restricted"), first.getMetadata().getLabels());
     assertEquals(Map.of("claw.io/default-pull-policy", "Always"), first.getMetadata().getAnnotations());
     assertNull(cache.get("team-3").getMetadata().getAnnotations(), "removed on update");
     assertNull(first.getMetadata().getManagedFields());

@@ -176,8 +176,17 @@ class OperatorImageIT {
       assertEquals(uids.get(name), client.pods().inNamespace(upgradeNs).withName(name).get().getMetadata().getUid(),
           "Pod replaced by the upgrade: " + status);
     }
+    // a field the 0.3.0 CRD does not have, served now: the namespace's warn level noted in the status
+    client.namespaces().withName(upgradeNs).edit(n -> new io.fabric8.kubernetes.api.model.NamespaceBuilder(n)
+        .editMetadata().addToLabels("pod-security.kubernetes.io/warn", "restricted").endMetadata().build());
+    ClawInstanceStatus noted = io.claw.operator.testing.Fixtures.awaitStatus(suite.slow(), client, upgradeNs,
+        "before-upgrade-1", s -> s.podSecurity() != null && s.podSecurity().warn() != null);
+    assertTrue(noted.podSecurity().warn().startsWith("restricted: "), noted.podSecurity().toString());
+    assertEquals(uids.get("before-upgrade-1"), client.pods().inNamespace(upgradeNs).withName("before-upgrade-1").get()
+        .getMetadata().getUid(), "a warn level refuses nothing and replaces nothing");
     suite.report("helm upgrade from chart 0.3.0 (CRD from crds/) to this chart (CRD a template): CRD upgraded by "
-        + "Helm, kept on uninstall; 2 running instances kept their Pods");
+        + "Helm, kept on uninstall; 2 running instances kept their Pods; the new status.podSecurity.warn served: "
+        + noted.podSecurity().warn());
   }
 
   private static String crdText() {
