@@ -36,6 +36,9 @@ public class ClawMetrics {
   public static final String RUNS_FINISHED = "claw.runs.finished";
   public static final String RUN_DURATION = "claw.run.duration";
   public static final String PULLS_AHEAD = "claw.image.pulls.ahead";
+  public static final String REFUSALS = "claw.refusals";
+  /** What the API server can refuse the operator, counted in claw_refusals_total{kind}. */
+  public static final java.util.List<String> REFUSED_KINDS = java.util.List.of("pod", "puller");
   public static final String PULL_AHEAD_DURATION = "claw.image.pull.ahead.duration";
 
   private final MeterRegistry registry;
@@ -44,6 +47,22 @@ public class ClawMetrics {
   @Inject
   public ClawMetrics(MeterRegistry registry) {
     this.registry = registry;
+    // series from the start, so that a dashboard's panels and rate() see them before the first one
+    REFUSED_KINDS.forEach(kind -> refusals(kind));
+    pullsAheadCounter("started", null);
+    pullsAheadCounter("pulled", null);
+  }
+
+  /** The API server refused a write of the operator (quota, admission, validation): counted once per refusal reported. */
+  public void refused(String kind) {
+    refusals(kind).increment();
+  }
+
+  private Counter refusals(String kind) {
+    return Counter.builder(REFUSALS)
+        .description("Writes the API server refused (quota, admission, validation), by kind of object")
+        .tag("kind", kind)
+        .register(registry);
   }
 
   public void countInstancesByPhase(IndexedResourceCache<ClawInstance> instances) {
@@ -147,11 +166,14 @@ public class ClawMetrics {
   }
 
   private void pullsAhead(String outcome, PullFailureCause cause) {
-    Counter.builder(PULLS_AHEAD)
+    pullsAheadCounter(outcome, cause).increment();
+  }
+
+  private Counter pullsAheadCounter(String outcome, PullFailureCause cause) {
+    return Counter.builder(PULLS_AHEAD)
         .description("Pulls of a new image onto a running Pod's node ahead of the switch, by outcome and failure cause")
         .tag("outcome", outcome)
         .tag("cause", cause == null ? "" : cause.value())
-        .register(registry)
-        .increment();
+        .register(registry);
   }
 }

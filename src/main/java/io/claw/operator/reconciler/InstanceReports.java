@@ -82,6 +82,7 @@ final class InstanceReports {
           instance.getMetadata().getNamespace(), instance.getMetadata().getName(), written.message(),
           refused.refusal().code(), RetryBackOff.CAP.toSeconds());
       events.record(InstanceEvents.warning(instance, Reasons.POD_REFUSED, written.message(), now));
+      metrics.refused("pod");
     }
   }
 

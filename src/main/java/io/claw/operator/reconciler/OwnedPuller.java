@@ -124,6 +124,7 @@ final class OwnedPuller {
         return new Outcome(new ImageRollout(target.image(), running, target.node(), null, null), false); // shared
       }
       Refusal refusal = Refusal.of(e).orElseThrow(() -> e);
+      metrics.refused("puller");
       LOG.warnf("The API server refused puller %s/%s for %s: %s%s", instance.getMetadata().getNamespace(),
           target.podName(), target.image(), refusal.answer(), switchWhenRefused ? "; moving the Pod without it" : "");
       if (switchWhenRefused) {

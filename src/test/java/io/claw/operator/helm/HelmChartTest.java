@@ -431,4 +431,19 @@ class HelmChartTest {
     assertNull(one(render(Map.of("crds.keep", false)), CustomResourceDefinition.class).getMetadata()
         .getAnnotations().get("helm.sh/resource-policy"));
   }
+
+  /** The dashboard ConfigMap behind its value: Grafana's JSON, one query per panel, the sidecar's label. */
+  @Test
+  void theGrafanaDashboardIsAConfigMapBehindAValue() throws Exception {
+    assertTrue(render(Map.of()).stream().noneMatch(o -> o.getMetadata().getName().endsWith("-dashboard")));
+    var map = one(render(Map.of("metrics.grafanaDashboard.enabled", true)),
+        io.fabric8.kubernetes.api.model.ConfigMap.class);
+    assertEquals("1", map.getMetadata().getLabels().get("grafana_dashboard"));
+    var dashboard = new com.fasterxml.jackson.databind.ObjectMapper().readTree(map.getData().get("claw-operator.json"));
+    assertEquals("claw-operator", dashboard.path("uid").asText());
+    assertTrue(dashboard.path("panels").size() >= 5, dashboard.toString());
+    for (var panel : dashboard.path("panels")) {
+      assertTrue(panel.path("targets").path(0).path("expr").asText().contains("_"), panel.toString());
+    }
+  }
 }

@@ -256,6 +256,35 @@ class TagResolutionIT {
         + " through its CA bundle; the node, without the CA: " + resolved.pullFailure().cause());
   }
 
+  /**
+   * Every panel of the chart's Grafana dashboard, its query run against a real Prometheus that
+   * scrapes this operator (after the tests above resolved tags, ran and failed instances): each
+   * returns series. Grafana's $__rate_interval becomes 1m.
+   */
+  @Test
+  @Order(99)
+  void everyPanelOfTheDashboardReturnsSeriesFromARealPrometheus() throws Exception {
+    var dashboard = new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.nio.file.Path.of("helm",
+        "claw-operator", "files", "grafana-dashboard.json").toFile());
+    try (var prometheus = io.claw.operator.testing.Prometheus.scraping("127.0.0.1:" + suite.operator().httpPort(),
+        java.nio.file.Path.of("helm", "claw-operator", "files", "alerts.yaml"), "5s")) {
+      List<String> empty = new java.util.ArrayList<>();
+      for (var panel : dashboard.path("panels")) {
+        String expr = panel.path("targets").path(0).path("expr").asText().replace("$__rate_interval", "1m");
+        try {
+          org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+              .until(() -> new com.fasterxml.jackson.databind.ObjectMapper().readTree(prometheus.query(expr))
+                  .path("data").path("result").size() > 0);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+          empty.add(panel.path("title").asText() + ": " + expr + " -> " + prometheus.query(expr));
+        }
+      }
+      assertEquals(List.of(), empty, "panels whose query returned no series");
+      suite.report("Grafana dashboard: all " + dashboard.path("panels").size() + " panels' queries returned series "
+          + "from a real Prometheus scraping the operator");
+    }
+  }
+
   private static ClawInstance tracking(String ns, String name, String image, TagResolution mode) {
     ClawInstance instance = instance(ns, name, image, PullPolicy.IF_NOT_PRESENT);
     instance.getSpec().setTagResolution(mode);
