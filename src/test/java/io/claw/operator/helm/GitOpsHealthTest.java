@@ -149,6 +149,41 @@ class GitOpsHealthTest {
       throws Exception {
     assertEquals(kstatus, Kstatus.of(instance).name(), name + ": " + instance.getStatus());
     assertEquals(argo, argoHealth(instance).split("\t")[0], name + ": " + instance.getStatus());
+    assertEquals(kstatus, fluxHealth(instance), name + ": the healthCheckExprs of examples/flux-kustomization.yaml");
+  }
+
+  /**
+   * What Flux makes of the instance with the healthCheckExprs of examples/flux-kustomization.yaml:
+   * the generation check first, as Flux's CEL status reader does, then the expressions, evaluated
+   * with Google's CEL for Java; they are to be exclusive, so their order does not matter.
+   */
+  static String fluxHealth(ClawInstance instance) throws Exception {
+    Long generation = instance.getMetadata().getGeneration();
+    if (generation != null && instance.getStatus().observedGeneration() != null
+        && !generation.equals(instance.getStatus().observedGeneration())) {
+      return "InProgress";
+    }
+    Map<?, ?> kustomization = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+        Files.readString(Path.of("examples", "flux-kustomization.yaml")), Map.class);
+    Map<?, ?> exprs = (Map<?, ?>) ((List<?>) ((Map<?, ?>) kustomization.get("spec")).get("healthCheckExprs")).get(0);
+    Map<?, ?> object = new ObjectMapper().readValue(io.fabric8.kubernetes.client.utils.Serialization
+        .asJson(instance), Map.class);
+    var compiler = dev.cel.compiler.CelCompilerFactory.standardCelCompilerBuilder()
+        .addVar("status", dev.cel.common.types.SimpleType.DYN).addVar("metadata", dev.cel.common.types.SimpleType.DYN)
+        .addVar("spec", dev.cel.common.types.SimpleType.DYN)
+        .setStandardMacros(dev.cel.parser.CelStandardMacro.STANDARD_MACROS).build();
+    var runtime = dev.cel.runtime.CelRuntimeFactory.standardCelRuntimeBuilder().build();
+    List<String> matched = new java.util.ArrayList<>();
+    for (String key : List.of("inProgress", "failed", "current")) {
+      var program = runtime.createProgram(compiler.compile((String) exprs.get(key)).getAst());
+      Object result = program.eval(Map.of("status", object.get("status"), "metadata", object.get("metadata"),
+          "spec", object.get("spec")));
+      if (Boolean.TRUE.equals(result)) {
+        matched.add(key);
+      }
+    }
+    assertEquals(1, matched.size(), "exactly one of the expressions holds: " + matched);
+    return Map.of("inProgress", "InProgress", "failed", "Failed", "current", "Current").get(matched.get(0));
   }
 
   /** Runs the chart's Argo CD health check on the instance as Argo CD gives it: a Lua table {@code obj}. */
