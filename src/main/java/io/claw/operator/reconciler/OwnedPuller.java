@@ -125,7 +125,8 @@ final class OwnedPuller {
       }
       Refusal refusal = Refusal.of(e).orElseThrow(() -> e);
       metrics.refused("puller");
-      LOG.warnf("The API server refused puller %s/%s for %s: %s%s", instance.getMetadata().getNamespace(),
+      // asked again every 30 s: the status (ImageRolledOut PullerRefused) and the metric say it, not each attempt's line
+      LOG.debugf("The API server refused puller %s/%s for %s: %s%s", instance.getMetadata().getNamespace(),
           target.podName(), target.image(), refusal.answer(), switchWhenRefused ? "; moving the Pod without it" : "");
       if (switchWhenRefused) {
         leave(id, context, false);
