@@ -110,7 +110,11 @@ class OperatorImageIT {
     suite.report("base image (hack/jre-base-image.sh) %d ms; operator image (README command) %d ms, %s"
         .formatted(base.millis(), pushed.millis(), pushed.digest()));
 
-    // the chart before this one, whose CRD Helm installed from crds/: the next test upgrades from it
+    // the chart before this one, whose CRD Helm installed from crds/: the next test upgrades from it. The
+    // rig applied this release's CRD; the previous one replaces it, as that release would have left it
+    Command.Result previousCrd = node.cluster().kubectl(null, "replace", "-f",
+        PREVIOUS_CHART.resolve("crds").resolve("clawinstances.claw.io-v1.yml").toString());
+    assertEquals(0, previousCrd.exitCode(), previousCrd.output());
     helm(new Helm(PREVIOUS_CHART).install().withName(RELEASE).withNamespace(RELEASE_NAMESPACE)
         .createNamespace().withKubeConfig(node.cluster().kubeconfig())
         .set("image.repository", operatorImage).set("image.tag", TAG)::call);
@@ -164,9 +168,9 @@ class OperatorImageIT {
       Command.Result result = node.cluster().kubectl(null, adopt.toArray(String[]::new));
       assertEquals(0, result.exitCode(), result.output());
     }
+    // --reuse-values, as docs/operations.md says: the 0.3.0 release's values have none of the new keys
     helm(new Helm(Path.of("helm", "claw-operator")).upgrade().withName(RELEASE).withNamespace(RELEASE_NAMESPACE)
-        .withKubeConfig(node.cluster().kubeconfig())
-        .set("image.repository", operatorImage).set("image.tag", TAG)::call);
+        .withKubeConfig(node.cluster().kubeconfig()).reuseValues()::call);
     suite.slow().until(() -> crdText().contains("ImageRolledOut"));
     assertEquals("keep", crds.get().getMetadata().getAnnotations().get("helm.sh/resource-policy"));
     awaitOperatorReady(null);
@@ -252,7 +256,8 @@ class OperatorImageIT {
         service.getSpec().getPorts().get(0).getPort()));
     String metrics = suite.slow().until(() -> HttpClient.newHttpClient().send(
         HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body(),
-        body -> body.contains("claw_instances{phase=\"Running\"} 4.0"));
+        // the upgrade test's 2 and this class's 4 that run
+        body -> body.contains("claw_instances{phase=\"Running\"} 6.0"));
     assertTrue(metrics.contains("claw_instances{phase=\"ImagePullFailed\"} 1.0"), metrics);
 
     // the chart's 512Mi limit and jvmMaxRamPercentage 50: a heap of at most 256 MiB, not the JVM's 25 % default
