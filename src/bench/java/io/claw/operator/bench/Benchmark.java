@@ -373,21 +373,8 @@ public final class Benchmark {
     int moveStart = registry.requests();
     AtomicInteger pullers = new AtomicInteger();
     double moved;
-    try (Watch kubelet = client.pods().inNamespace(ns).withLabel(io.claw.operator.pod.PullerPod.LABEL, "true")
-            .watch(new Watcher<>() {
-              @Override
-              public void eventReceived(Action action, Pod pod) {
-                if (action == Action.ADDED) {
-                  pullers.incrementAndGet();
-                  pool.submit(() -> Fixtures.kubeletEnds(client, ns, pod.getMetadata().getName(), "Succeeded", null,
-                      0, ""));
-                }
-              }
-
-              @Override
-              public void onClose(WatcherException cause) {
-              }
-            });
+    try (Watch kubelet = succeedEachPod(client.pods().inNamespace(ns).withLabel(io.claw.operator.pod.PullerPod.LABEL,
+            "true"), ns, pullers);
         Seen<Pod> pods = Seen.watch(client.pods().inNamespace(ns), p -> p.getSpec().getContainers().get(0).getImage()
             .endsWith("@" + third));
         Seen<ClawInstance> statuses = Seen.watch(client.resources(ClawInstance.class).inNamespace(ns),
@@ -522,10 +509,17 @@ public final class Benchmark {
 
   /** A kubelet for the benchmark: every Pod that appears in the namespace is reported Succeeded, exit code 0. */
   private Watch succeedEachPod(String ns) {
-    return client.pods().inNamespace(ns).watch(new Watcher<>() {
+    return succeedEachPod(client.pods().inNamespace(ns), ns, new AtomicInteger());
+  }
+
+  /** The same for the Pods {@code pods} selects, counting them in {@code seen}. */
+  private Watch succeedEachPod(io.fabric8.kubernetes.client.dsl.Watchable<Pod> pods, String ns,
+      AtomicInteger seen) {
+    return pods.watch(new Watcher<>() {
       @Override
       public void eventReceived(Action action, Pod pod) {
         if (action == Action.ADDED) {
+          seen.incrementAndGet();
           pool.submit(() -> Fixtures.kubeletEnds(client, ns, pod.getMetadata().getName(), "Succeeded", null, 0, ""));
         }
       }

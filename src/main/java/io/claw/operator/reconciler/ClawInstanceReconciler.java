@@ -132,7 +132,7 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
     StorageFacts storage = claims.apply(plan.claim(), instance, context);
     ServiceFacts service = services.apply(plan.service(), instance, context);
     OwnedPuller.Outcome ahead = pullers.enabled()
-        ? pullers.apply(plan.pullAhead(), instance, observed.livePod().orElse(null), context, now)
+        ? pullers.apply(plan.pullAhead(), instance, observed.livePod().orElse(null), context)
         : OwnedPuller.Outcome.NONE;
     if (ahead.switchNow()) {
       plan = plan.switchingNow();

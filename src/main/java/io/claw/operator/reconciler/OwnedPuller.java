@@ -90,7 +90,7 @@ final class OwnedPuller {
   }
 
   /** Carries the decision out; a refusal by the API server is an outcome, other errors are thrown. */
-  Outcome apply(PullAhead ahead, ClawInstance instance, Pod live, Context<ClawInstance> context, Instant now) {
+  Outcome apply(PullAhead ahead, ClawInstance instance, Pod live, Context<ClawInstance> context) {
     ResourceID id = ResourceID.fromResource(instance);
     if (ahead instanceof PullAhead.Switch done && done.puller() != null) {
       // after a restart the operator does not know who waited: this instance did, at least
