@@ -7,6 +7,8 @@
 # The operator's JVM gets the options the Helm chart gives it by default and sizes itself to the
 # chart's memory limit; CLAW_BENCH_OPERATOR_JVM gives it other options instead.
 # CLAW_BENCH_JFR=true records target/benchmark/operator.jfr (and operator-restart.jfr).
+# CLAW_BENCH_SIZES_ONLY=true measures the sizes alone (no tracking, platform, runs or restart step).
+# CLAW_OPERATOR_API_CLIENT_* (docs/configuration.md) pass to the operator: one lever per run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=lib/process-group.sh
@@ -16,5 +18,5 @@ run_as_group bash hack/provision-kube-api-test.sh
 run_as_group ./mvnw -q -B package -DskipTests
 run_as_group ./mvnw -q -B -Pbench -DskipTests test-compile exec:java \
   -Dexec.mainClass=io.claw.operator.bench.Benchmark -Dexec.classpathScope=test \
-  -Dclaw.bench.sizes="${1:-100,1000}" -Dclaw.bench.jfr="${CLAW_BENCH_JFR:-false}" \
+  -Dclaw.bench.sizes="${1:-100,1000}" -Dclaw.bench.jfr="${CLAW_BENCH_JFR:-false}" -Dclaw.bench.sizesOnly="${CLAW_BENCH_SIZES_ONLY:-false}" \
   -Dclaw.bench.operatorJvm="${CLAW_BENCH_OPERATOR_JVM:-}"

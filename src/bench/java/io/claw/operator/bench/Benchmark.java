@@ -124,15 +124,21 @@ public final class Benchmark {
           System.out.println(table(results));
           System.out.println(benchmark.cpuTables.get(benchmark.cpuTables.size() - 1));
         }
-        tracking = benchmark.tracking(TRACKING);
-        System.out.println(tracking);
-        String platform = benchmark.platform(PLATFORM);
-        System.out.println(platform);
-        String runs = benchmark.runs(RUNS);
-        System.out.println(runs);
-        tracking += "\n" + platform + "\n" + runs;
-        // last: it stops the operator that the steps above measured
-        restart = benchmark.restart(cluster);
+        if (Boolean.getBoolean("claw.bench.sizesOnly")) {
+          // one lever at a time: the main step alone, twice as many runs in an hour
+          tracking = "(tracking, platform and runs steps skipped: CLAW_BENCH_SIZES_ONLY)\n";
+          restart = "(restart skipped)\n";
+        } else {
+          tracking = benchmark.tracking(TRACKING);
+          System.out.println(tracking);
+          String platform = benchmark.platform(PLATFORM);
+          System.out.println(platform);
+          String runs = benchmark.runs(RUNS);
+          System.out.println(runs);
+          tracking += "\n" + platform + "\n" + runs;
+          // last: it stops the operator that the steps above measured
+          restart = benchmark.restart(cluster);
+        }
         benchmark.pool.shutdownNow();
       } finally {
         operator.close();
@@ -179,6 +185,12 @@ public final class Benchmark {
           + Path.of("target", "benchmark", jfrFile).toAbsolutePath();
     }
     env.put("JAVA_TOOL_OPTIONS", jvmOptions.trim());
+    // a lever measured alone: the API client's settings from the benchmark's own environment
+    System.getenv().forEach((name, value) -> {
+      if (name.startsWith("CLAW_OPERATOR_API_CLIENT_")) {
+        env.put(name, value);
+      }
+    });
     env.put("CLAW_OPERATOR_TAG_RESOLUTION_INTERVAL", TRACK_INTERVAL.toSeconds() + "s");
     env.put("CLAW_OPERATOR_TAG_RESOLUTION_ENDPOINTS", registry.endpoint());
     // pull first on: the benchmark's kubelet reports each puller done, so the image is never pulled
@@ -218,7 +230,8 @@ public final class Benchmark {
     cpuTables.add(CpuTime.table(n, List.of("baseline: Pods", "peer: ReplicaSets", "operator: ClawInstances"),
         List.of(afterBaseline.minus(beforeBaseline), peerStep, operatorStep))
         + operatorStepSummary(n, baseline, operatorStep, scrape(RECONCILES) - reconcilesBefore)
-        + "Operator CPU in its step by thread: " + operatorThreads + "\n\n");
+        + "Operator CPU in its step by thread: " + operatorThreads + "\n"
+        + "Operator's connections to the API server opened so far: " + apiConnections() + "\n\n");
     cachedInstances += n;
     double[] latencies = pullFailureLatencies(ns, n);
     long[] quiet = quietResync(ns, n);
@@ -742,6 +755,13 @@ public final class Benchmark {
   private static double scrape(OperatorProcess process, String series) {
     return process.get("/q/metrics").lines().filter(l -> l.startsWith(series + " ")).findFirst()
         .map(l -> Double.parseDouble(l.substring(series.length()).trim())).orElse(0.0);
+  }
+
+  /** claw_api_client_connections_total, series by series: HTTP version and TLS implementation in use, and the churn. */
+  private String apiConnections() {
+    return operator.get("/q/metrics").lines().filter(l -> l.startsWith("claw_api_client_connections_total{"))
+        .map(l -> l.substring("claw_api_client_connections_total".length()))
+        .filter(l -> !l.endsWith(" 0.0")).collect(java.util.stream.Collectors.joining(", "));
   }
 
   private double scrapeSum(String seriesPrefix) {

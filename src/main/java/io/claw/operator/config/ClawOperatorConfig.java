@@ -98,6 +98,32 @@ public interface ClawOperatorConfig {
   /** Instances that run to completion (spec.run). */
   RunSettings run();
 
+  /** How the operator's client talks to the API server. */
+  ApiClientSettings apiClient();
+
+  /** claw.operator.api-client.*: see docs/configuration.md, "API client". */
+  interface ApiClientSettings {
+
+    String TLS = "claw.operator.api-client.tls";
+
+    /** Which TLS implementation encrypts the connections to the API server. */
+    @WithDefault("auto")
+    TlsSetting tls();
+
+    /** Requests share HTTP/2 connections, as client-go's do, where the API server offers HTTP/2 (ALPN). */
+    @WithDefault("true")
+    boolean http2();
+
+    enum TlsSetting {
+      /** OpenSSL (BoringSSL, from netty-tcnative) where its native library loads, else the JDK's. */
+      AUTO,
+      /** OpenSSL or nothing: the operator does not start where it does not load. */
+      OPENSSL,
+      /** The JDK's SSLEngine. */
+      JDK
+    }
+  }
+
   /** Image changes of running instances: the new image is pulled onto the Pod's node before the container moves. */
   PullAheadSettings pullAhead();
 

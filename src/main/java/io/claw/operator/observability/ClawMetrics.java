@@ -13,9 +13,11 @@ import jakarta.inject.Inject;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.Phase;
 import io.claw.operator.api.PullFailureCause;
+import io.claw.operator.client.ApiTransports;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,6 +42,7 @@ public class ClawMetrics {
   /** What the API server can refuse the operator, counted in claw_refusals_total{kind}. */
   public static final java.util.List<String> REFUSED_KINDS = java.util.List.of("pod", "puller");
   public static final String PULL_AHEAD_DURATION = "claw.image.pull.ahead.duration";
+  public static final String API_CONNECTIONS = "claw.api.client.connections";
 
   private final MeterRegistry registry;
   private final List<Meter> gauges = new CopyOnWriteArrayList<>();
@@ -51,6 +54,21 @@ public class ClawMetrics {
     REFUSED_KINDS.forEach(kind -> refusals(kind));
     pullsAheadCounter("started", null);
     pullsAheadCounter("pulled", null);
+    countApiConnections();
+  }
+
+  /** The connections the operator's client opened to the API server, by HTTP version and TLS implementation. */
+  private void countApiConnections() {
+    for (String version : List.of("HTTP_1_1", "HTTP_2")) {
+      for (String tls : List.of("OpenSSL", "JDK")) {
+        gauges.add(FunctionCounter.builder(API_CONNECTIONS, version,
+                v -> ApiTransports.opened(v, tls))
+            .description("Connections opened to the API server, by HTTP version and by the TLS implementation of their session")
+            .tag("http_version", version)
+            .tag("tls", tls)
+            .register(registry));
+      }
+    }
   }
 
   /** The API server refused a write of the operator (quota, admission, validation): counted once per refusal reported. */

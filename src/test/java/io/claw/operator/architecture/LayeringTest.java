@@ -15,7 +15,8 @@ import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 /**
  * The operator's packages by role: the resource types at the bottom, the Pod and status logic
  * above them, the reconciler on top; observability needs the resource types only, and the
- * informer caches' tuning is the reconciler's alone.
+ * informer caches' tuning is the reconciler's alone. The API client's transport is found by fabric8
+ * (a service), and only the metrics read it.
  */
 class LayeringTest {
 
@@ -54,6 +55,7 @@ class LayeringTest {
     layeredArchitecture().consideringOnlyDependenciesInLayers()
         .layer("api").definedBy("io.claw.operator.api..")
         .layer("config").definedBy("io.claw.operator.config..")
+        .layer("client").definedBy("io.claw.operator.client..")
         .layer("cache").definedBy("io.claw.operator.cache..")
         .layer("pod").definedBy("io.claw.operator.pod..")
         .layer("status").definedBy("io.claw.operator.status..")
@@ -66,7 +68,8 @@ class LayeringTest {
         .whereLayer("cache").mayOnlyBeAccessedByLayers("reconciler")
         .whereLayer("status").mayOnlyBeAccessedByLayers("reconciler")
         .whereLayer("pod").mayOnlyBeAccessedByLayers("status", "reconciler")
-        .whereLayer("config").mayOnlyBeAccessedByLayers("status", "reconciler")
+        .whereLayer("config").mayOnlyBeAccessedByLayers("status", "reconciler", "client")
+        .whereLayer("client").mayOnlyBeAccessedByLayers("observability")
         .check(MAIN);
   }
 }

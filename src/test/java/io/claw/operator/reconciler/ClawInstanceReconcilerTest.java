@@ -333,6 +333,24 @@ class ClawInstanceReconcilerTest extends ApiServerTest {
         "JOSDK reconcile metrics are exported");
   }
 
+  /**
+   * The operator's own client (not the tests') talks to the API server as configured by default:
+   * TLS by OpenSSL (BoringSSL) and requests over HTTP/2; the watches' WebSockets stay on
+   * HTTP/1.1 (Vert.x has no WebSocket over HTTP/2), also by OpenSSL. Read from each connection's
+   * TLS session, not from the settings.
+   */
+  @Test
+  void theOperatorTalksToTheApiServerByOpenSslOverHttp2() throws Exception {
+    client.resource(instance(ns, "transport", "nginx:1.27", null)).create();
+    awaitPod(client, ns, "transport", p -> true);
+    String scraped = scrapeMetrics();
+    String series = "claw_api_client_connections_total{http_version=\"%s\",tls=\"%s\"}";
+    assertTrue(metricValue(scraped, series.formatted("HTTP_2", "OpenSSL")) >= 1, scraped.lines()
+        .filter(l -> l.startsWith("claw_api_client")).collect(java.util.stream.Collectors.joining("\n")));
+    assertEquals(0, metricValue(scraped, series.formatted("HTTP_2", "JDK")));
+    assertEquals(0, metricValue(scraped, series.formatted("HTTP_1_1", "JDK")));
+  }
+
   @io.quarkus.test.common.http.TestHTTPResource("/q/metrics")
   java.net.URI metricsEndpoint;
 
