@@ -55,13 +55,15 @@ jre_rootfs() {
   cp /bin/busybox "$root/bin/busybox"
   install -D -m 0755 "$WORK/claw-pull-done" "$root/usr/local/bin/claw-pull-done"
   for applet in sh ls cat env ps top wget nslookup sleep; do ln -sf busybox "$root/bin/$applet"; done
-  # the C libraries the JRE needs (the host's glibc, zlib, libstdc++), and the resolver's
-  # NSS modules, which glibc loads at run time for /etc/hosts and DNS
+  # the C libraries the JRE needs (the host's glibc, zlib, libstdc++), the resolver's NSS
+  # modules, which glibc loads at run time for /etc/hosts and DNS, and those that netty-tcnative's
+  # BoringSSL links (it extracts its library from the operator's jar into /tmp when it starts)
   {
     find "$WORK/jre" -type f \( -name '*.so' -o -path '*/bin/*' \) -exec ldd {} + 2>/dev/null \
       | awk '/=> \// {print $3} /^\t\/lib/ {print $1}'
     ls /lib/x86_64-linux-gnu/libnss_files.so.2 /lib/x86_64-linux-gnu/libnss_dns.so.2 \
-      /lib/x86_64-linux-gnu/libresolv.so.2 2>/dev/null
+      /lib/x86_64-linux-gnu/libresolv.so.2 /lib/x86_64-linux-gnu/librt.so.1 /lib/x86_64-linux-gnu/libdl.so.2 \
+      /lib/x86_64-linux-gnu/libpthread.so.0 /lib/x86_64-linux-gnu/libgcc_s.so.1 2>/dev/null
   } | sort -u | while read -r lib; do
     file=$(readlink -f "$lib")
     mkdir -p "$root$(dirname "$lib")"

@@ -116,7 +116,8 @@ public class TunedHttpClientFactory implements HttpClient.Factory, Closeable {
       if ("createHttpClient".equals(method.getName()) && args != null && args.length == 1
           && args[0] instanceof HttpClientOptions options) {
         tune(options, transport, builder.getKeyManagers(), builder.getTrustManagers(), builder.isPreferHttp11());
-        return plain.httpClientBuilder().with(options)
+        // the pool sizes too, which the builder takes apart from the options (its default is 5 connections)
+        return plain.httpClientBuilder().with(options).with(options.getPoolOptions())
             .withConnectHandler(connection -> ApiTransports.opened(connection, connection.sslSession()))
             .build();
       }

@@ -275,6 +275,20 @@ class OperatorImageIT {
     assertTrue(metrics.contains("jvm_memory_max_bytes{area=\"heap\",id=\"G1 Old Gen\"}"),
         "G1's old generation among the heap pools");
     suite.report("operator GC inside the container: G1 (heap pools G1 Eden Space, G1 Survivor Space, G1 Old Gen)");
+
+    // The transport the benchmark measured: BoringSSL's native library loads from the image (the
+    // jlink JRE, its C libraries, /tmp an emptyDir under a read-only root), and requests go over
+    // HTTP/2. Read from the TLS sessions of the connections the operator opened, not its settings.
+    Matcher connections = Pattern.compile("(?m)^claw_api_client_connections_total\\{http_version=\"(\\w+)\",tls=\"(\\w+)\"} (\\S+)$")
+        .matcher(metrics);
+    java.util.Map<String, Double> opened = new java.util.TreeMap<>();
+    while (connections.find()) {
+      opened.put(connections.group(1) + "/" + connections.group(2), Double.parseDouble(connections.group(3)));
+    }
+    suite.report("operator's connections to the API server, by HTTP version and TLS: " + opened);
+    assertTrue(opened.getOrDefault("HTTP_2/OpenSSL", 0.0) >= 1, opened.toString());
+    assertEquals(0.0, opened.getOrDefault("HTTP_2/JDK", -1.0), opened.toString());
+    assertEquals(0.0, opened.getOrDefault("HTTP_1_1/JDK", -1.0), opened.toString());
   }
 
   @Test
