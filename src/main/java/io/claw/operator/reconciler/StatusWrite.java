@@ -6,7 +6,6 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.ClawInstanceStatus;
@@ -17,12 +16,12 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 /**
  * The write stage of the status: what the operator writes, and when it need not write at all.
  *
- * <p>The status is the operator's alone, rebuilt from what it observes, conditions included: it
- * is written by a JSON Merge Patch that sets the computed status and removes every field the
- * stored one has beyond it, so lists (the conditions, atomic in the CRD too) are replaced whole,
- * on 1.20 as on current versions, and a condition someone else added is gone with the next
- * write. A field another manager set after the operator's cache last saw the instance survives
- * the patch; such leftovers, at any depth, are removed with a JSON Patch right after it. See docs/development.md, "The
+ * <p>The status is the operator's alone, rebuilt from what it observes, conditions included: the
+ * CRD declares the conditions an atomic list, so the operator's forced server-side apply replaces
+ * the list whole, on 1.20 as on current versions, and a condition someone else added is gone with
+ * the next write. What an apply cannot undo is a field that another manager set while the
+ * operator's status has none (server-side apply removes only what the applier owned): such
+ * leftovers, at any depth, are removed with a JSON Patch right after the apply. See docs/development.md, "The
  * status write".
  */
 final class StatusWrite {
@@ -42,14 +41,7 @@ final class StatusWrite {
    * Writes the status and returns the instance as the API server holds it after the write.
    */
   static ClawInstance write(ClawInstance instance, ClawInstanceStatus status, Context<ClawInstance> context) {
-    String patch = mergePatch(instance.getStatus(), status).toString();
-    var statusOfInstance = context.getClient().resources(ClawInstance.class)
-        .inNamespace(instance.getMetadata().getNamespace()).withName(instance.getMetadata().getName())
-        .subresource("status");
-    // through JOSDK, so that the instance it caches is the written one and the write's own event is not a reconcile
-    ClawInstance written = context.resourceOperations().resourcePatch(instance,
-        current -> statusOfInstance.patch(PatchContext.of(PatchType.JSON_MERGE), patch),
-        context.eventSourceRetriever().getControllerEventSource());
+    ClawInstance written = context.resourceOperations().serverSideApplyPrimaryStatus(statusOnly(instance, status));
     if (written == null || status.equals(written.getStatus())) {
       return written; // the usual case: what was applied is all there is
     }
@@ -62,35 +54,6 @@ final class StatusWrite {
         .inNamespace(instance.getMetadata().getNamespace()).withName(instance.getMetadata().getName())
         .subresource("status")
         .patch(PatchContext.of(PatchType.JSON), context.getClient().getKubernetesSerialization().asJson(leftovers));
-  }
-
-  /**
-   * The JSON Merge Patch (RFC 7386) that turns the stored status into the computed one: the
-   * computed status whole, and null for each field the stored one has and the computed one does
-   * not, at any depth. Lists, the conditions among them, are replaced whole by a merge patch, as
-   * by the atomic list of the CRD. A merge patch costs the API server less than the server-side
-   * apply this replaced (docs/benchmark.md, "Levers"), and has the same outcome for a status that
-   * is the operator's alone.
-   */
-  static ObjectNode mergePatch(ClawInstanceStatus stored, ClawInstanceStatus computed) {
-    ObjectNode status = JSON.valueToTree(computed);
-    if (stored != null) {
-      nullOutRemoved(JSON.valueToTree(stored), status);
-    }
-    ObjectNode patch = JSON.createObjectNode();
-    patch.set("status", status);
-    return patch;
-  }
-
-  private static void nullOutRemoved(JsonNode stored, ObjectNode computed) {
-    stored.fields().forEachRemaining(field -> {
-      JsonNode counterpart = computed.get(field.getKey());
-      if (counterpart == null || counterpart.isNull()) {
-        computed.putNull(field.getKey());
-      } else if (field.getValue().isObject() && counterpart.isObject()) {
-        nullOutRemoved(field.getValue(), (ObjectNode) counterpart);
-      }
-    });
   }
 
   /**

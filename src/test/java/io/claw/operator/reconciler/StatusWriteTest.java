@@ -62,44 +62,6 @@ class StatusWriteTest {
         COMPUTED));
   }
 
-  @Test
-  void theMergePatchSetsTheComputedStatusAndNullsWhatItNoLongerHas() throws Exception {
-    var json = new com.fasterxml.jackson.databind.ObjectMapper();
-    ClawInstanceStatus stored = COMPUTED.toBuilder()
-        .pullFailureReason("ErrImagePull")
-        .podSecurity(new PodSecurityReport(PodSecurityProfile.BASELINE, null))
-        .conditions(List.of(READY, new ClawCondition("Audited", ClawCondition.TRUE, "PolicyChecked", null, null, null)))
-        .build();
-    ClawInstanceStatus computed = COMPUTED.toBuilder().podSecurity(new PodSecurityReport(null, "no label")).build();
-    var patch = StatusWrite.mergePatch(stored, computed);
-    var status = patch.get("status");
-    assertTrue(status.get("pullFailureReason").isNull(), patch.toString());
-    assertTrue(status.get("podSecurity").get("profile").isNull(), patch.toString());
-    assertEquals("no label", status.get("podSecurity").get("reason").asText(), patch.toString());
-    // the list whole, as computed: the other manager's condition goes with it
-    assertEquals(json.valueToTree(computed.conditions()), status.get("conditions"), patch.toString());
-    // applied as RFC 7386 says (nulls remove, objects merge, anything else replaces), the stored status becomes the computed one
-    assertEquals(json.valueToTree(computed), applyMergePatch(json.valueToTree(stored), status));
-    assertEquals(json.valueToTree(computed), StatusWrite.mergePatch(null, computed).get("status"));
-  }
-
-  private static com.fasterxml.jackson.databind.JsonNode applyMergePatch(com.fasterxml.jackson.databind.JsonNode target,
-      com.fasterxml.jackson.databind.JsonNode patch) {
-    if (!patch.isObject()) {
-      return patch;
-    }
-    var result = target != null && target.isObject() ? ((com.fasterxml.jackson.databind.node.ObjectNode) target).deepCopy()
-        : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-    patch.fields().forEachRemaining(field -> {
-      if (field.getValue().isNull()) {
-        result.remove(field.getKey());
-      } else {
-        result.set(field.getKey(), applyMergePatch(result.get(field.getKey()), field.getValue()));
-      }
-    });
-    return result;
-  }
-
   /**
    * The conditions are declared an atomic list, so that the operator's apply replaces the list on
    * every version: 1.20 treats every list of this CRD as atomic (it cannot build its apply schema),
