@@ -138,6 +138,43 @@ class OperatorProcessIT {
     return client.resources(ClawInstance.class).inNamespace(ns).list().getItems();
   }
 
+  /**
+   * Where OpenSSL does not load (here: Netty told not to use it, as on a platform without the
+   * native library), the default setting falls back to the JDK's TLS, says so once, and serves.
+   */
+  @Test
+  void withoutOpenSslTheOperatorFallsBackToTheJdksTlsAndSaysWhy() throws Exception {
+    String ns = newNamespace(client);
+    Map<String, String> env = new java.util.HashMap<>(env("IfNotPresent", "nginx:1.27"));
+    env.put("JAVA_TOOL_OPTIONS", "-Dio.netty.handler.ssl.noOpenSsl=true");
+    try (OperatorProcess operator = OperatorProcess.start("no-openssl", env)) {
+      client.resource(instance(ns, "served", null, null)).create();
+      awaitPod(client, ns, "served", p -> true);
+      String output = operator.output();
+      assertTrue(output.contains("API server connections: TLS by JDK (SunJSSE"), output);
+      assertTrue(output.contains("since OpenSSL does not load"), output);
+      String metrics = operator.get("/q/metrics");
+      assertTrue(metrics.lines().anyMatch(l -> l.startsWith(
+          "claw_api_client_connections_total{http_version=\"HTTP_2\",tls=\"JDK\"}") && !l.endsWith(" 0.0")), metrics);
+      assertTrue(metrics.contains("claw_api_client_connections_total{http_version=\"HTTP_2\",tls=\"OpenSSL\"} 0.0"),
+          metrics);
+    }
+  }
+
+  @Test
+  void openSslRequiredWhereItDoesNotLoadStopsTheOperatorNamingTheSetting() throws Exception {
+    Map<String, String> env = new java.util.HashMap<>(env("IfNotPresent", "nginx:1.27"));
+    env.put("JAVA_TOOL_OPTIONS", "-Dio.netty.handler.ssl.noOpenSsl=true");
+    env.put("CLAW_OPERATOR_API_CLIENT_TLS", "openssl");
+    try (OperatorProcess operator = OperatorProcess.start("openssl-required", env)) {
+      int exit = operator.awaitExit(90);
+      String output = operator.output();
+      assertNotEquals(0, exit, output);
+      assertTrue(output.contains("claw.operator.api-client.tls=openssl, but OpenSSL (netty-tcnative's BoringSSL) "
+          + "does not load here"), output);
+    }
+  }
+
   @Test
   void aBadRuleStopsTheOperatorAtStartupNamingTheRule() throws Exception {
     Map<String, String> env = new java.util.HashMap<>(env("IfNotPresent", "nginx:1.27"));
