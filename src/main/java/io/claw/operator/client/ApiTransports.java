@@ -25,7 +25,7 @@ public final class ApiTransports {
 
   private static final Logger LOG = Logger.getLogger(ApiTransports.class);
   private static final Map<String, AtomicLong> OPENED = new ConcurrentHashMap<>();
-  private static volatile ApiTransport chosen;
+  private static ApiTransport chosen;
 
   private ApiTransports() {
   }
@@ -58,8 +58,9 @@ public final class ApiTransports {
   }
 
   /** A connection to the API server was opened: counted by its HTTP version and its TLS session's implementation. */
-  static void opened(HttpConnection connection, SSLSession session) {
-    OPENED.computeIfAbsent(key(httpVersionOf(connection).name(), tlsOf(session)), k -> new AtomicLong()).incrementAndGet();
+  static void opened(HttpConnection connection) {
+    OPENED.computeIfAbsent(key(httpVersionOf(connection).name(), tlsOf(connection.sslSession())), k -> new AtomicLong())
+        .incrementAndGet();
   }
 
   /** Vert.x 4's HttpConnection does not say its version; its HTTP/2 connections are classes of their own. */

@@ -118,7 +118,7 @@ public class TunedHttpClientFactory implements HttpClient.Factory, Closeable {
         tune(options, transport, builder.getKeyManagers(), builder.getTrustManagers(), builder.isPreferHttp11());
         // the pool sizes too, which the builder takes apart from the options (its default is 5 connections)
         return plain.httpClientBuilder().with(options).with(options.getPoolOptions())
-            .withConnectHandler(connection -> ApiTransports.opened(connection, connection.sslSession()))
+            .withConnectHandler(connection -> ApiTransports.opened(connection))
             .build();
       }
       try {

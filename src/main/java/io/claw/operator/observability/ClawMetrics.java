@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 import io.claw.operator.api.ClawInstance;
 import io.claw.operator.api.Phase;
 import io.claw.operator.api.PullFailureCause;
+import io.claw.operator.client.ApiTransport;
 import io.claw.operator.client.ApiTransports;
 import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.micrometer.core.instrument.Counter;
@@ -60,12 +61,12 @@ public class ClawMetrics {
   /** The connections the operator's client opened to the API server, by HTTP version and TLS implementation. */
   private void countApiConnections() {
     for (String version : List.of("HTTP_1_1", "HTTP_2")) {
-      for (String tls : List.of("OpenSSL", "JDK")) {
+      for (ApiTransport.Tls tls : ApiTransport.Tls.values()) {
         gauges.add(FunctionCounter.builder(API_CONNECTIONS, version,
-                v -> ApiTransports.opened(v, tls))
+                v -> ApiTransports.opened(v, tls.label()))
             .description("Connections opened to the API server, by HTTP version and by the TLS implementation of their session")
             .tag("http_version", version)
-            .tag("tls", tls)
+            .tag("tls", tls.label())
             .register(registry));
       }
     }

@@ -57,6 +57,16 @@ class OperatorProcessIT {
         "QUARKUS_HTTP_PORT", "0");
   }
 
+  /** Starts the operator with a setting it must refuse: it exits non-zero; what it printed is returned. */
+  private static String stoppedAtStartup(String name, Map<String, String> env) throws InterruptedException {
+    try (OperatorProcess operator = OperatorProcess.start(name, env)) {
+      int exit = operator.awaitExit(90);
+      String output = operator.output();
+      assertNotEquals(0, exit, output);
+      return output;
+    }
+  }
+
   @Test
   void watchedNamespacesLimitWhatTheOperatorServes() throws Exception {
     String watched = newNamespace(client);
@@ -166,13 +176,9 @@ class OperatorProcessIT {
     Map<String, String> env = new java.util.HashMap<>(env("IfNotPresent", "nginx:1.27"));
     env.put("JAVA_TOOL_OPTIONS", "-Dio.netty.handler.ssl.noOpenSsl=true");
     env.put("CLAW_OPERATOR_API_CLIENT_TLS", "openssl");
-    try (OperatorProcess operator = OperatorProcess.start("openssl-required", env)) {
-      int exit = operator.awaitExit(90);
-      String output = operator.output();
-      assertNotEquals(0, exit, output);
-      assertTrue(output.contains("claw.operator.api-client.tls=openssl, but OpenSSL (netty-tcnative's BoringSSL) "
-          + "does not load here"), output);
-    }
+    String output = stoppedAtStartup("openssl-required", env);
+    assertTrue(output.contains("claw.operator.api-client.tls=openssl, but OpenSSL (netty-tcnative's BoringSSL) "
+        + "does not load here"), output);
   }
 
   @Test
@@ -181,13 +187,9 @@ class OperatorProcessIT {
     env.put("CLAW_OPERATOR_PULL_POLICY_RULES", "[{\"name\": \"mirror\", \"registry\": \"mirror.local\", "
         + "\"pullPolicy\": \"Never\"}, {\"name\": \"harbor\", \"registry\": \"harbor.example.com\", "
         + "\"pullPolicy\": \"always\"}]");
-    try (OperatorProcess operator = OperatorProcess.start("bad-rule", env)) {
-      int exit = operator.awaitExit(90);
-      String output = operator.output();
-      assertNotEquals(0, exit, output);
-      assertTrue(output.contains("Invalid claw.operator.pull-policy-rules (env CLAW_OPERATOR_PULL_POLICY_RULES): "
-          + "rule 2 (harbor): pullPolicy 'always' is not one of Always, IfNotPresent, Never (case-sensitive)"), output);
-    }
+    String output = stoppedAtStartup("bad-rule", env);
+    assertTrue(output.contains("Invalid claw.operator.pull-policy-rules (env CLAW_OPERATOR_PULL_POLICY_RULES): "
+        + "rule 2 (harbor): pullPolicy 'always' is not one of Always, IfNotPresent, Never (case-sensitive)"), output);
   }
 
   @ParameterizedTest
@@ -200,24 +202,16 @@ class OperatorProcessIT {
       throws Exception {
     Map<String, String> env = new java.util.HashMap<>(env("IfNotPresent", "nginx:1.27"));
     env.put(variable, value);
-    try (OperatorProcess operator = OperatorProcess.start("bad-tag-resolution", env)) {
-      int exit = operator.awaitExit(90);
-      String output = operator.output();
-      assertNotEquals(0, exit, output);
-      assertTrue(output.contains(said), output);
-    }
+    String output = stoppedAtStartup("bad-tag-resolution", env);
+    assertTrue(output.contains(said), output);
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"Sometimes", "always ", "Always ", "always"})
   void badDefaultPullPolicyStopsTheOperatorAtStartup(String value) throws Exception {
-    try (OperatorProcess operator = OperatorProcess.start("bad-default", env(value, "nginx:1.27"))) {
-      int exit = operator.awaitExit(90);
-      String output = operator.output();
-      assertNotEquals(0, exit, output);
-      assertTrue(output.contains("claw.operator.default-pull-policy"), output);
-      assertTrue(output.contains("Allowed values: Always, IfNotPresent, Never"), output);
-    }
+    String output = stoppedAtStartup("bad-default", env(value, "nginx:1.27"));
+    assertTrue(output.contains("claw.operator.default-pull-policy"), output);
+    assertTrue(output.contains("Allowed values: Always, IfNotPresent, Never"), output);
   }
 
   @Test
