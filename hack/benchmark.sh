@@ -9,10 +9,18 @@
 # CLAW_BENCH_JFR=true records target/benchmark/operator.jfr (and operator-restart.jfr).
 # CLAW_BENCH_SIZES_ONLY=true measures the sizes alone (no tracking, platform, runs or restart step).
 # CLAW_OPERATOR_API_CLIENT_* (docs/configuration.md) pass to the operator: one lever per run.
+#   hack/benchmark.sh json              # what reading one watch event costs, each way (JsonCost)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=lib/process-group.sh
 source hack/lib/process-group.sh
+
+if [[ "${1:-}" == json ]]; then
+  # no cluster: the event loop's JSON alone, with the JIT the chart gives the operator (C1)
+  run_as_group ./mvnw -q -B -Pbench -DskipTests test-compile exec:exec -Dexec.executable=java \
+    -Dexec.classpathScope=test -Dexec.args="${CLAW_BENCH_JSON_JVM:--XX:TieredStopAtLevel=1} -XX:+UseG1GC -Xmx256m -cp %classpath io.claw.operator.bench.JsonCost"
+  exit 0
+fi
 
 run_as_group bash hack/provision-kube-api-test.sh
 run_as_group ./mvnw -q -B package -DskipTests

@@ -129,6 +129,24 @@ final class CpuTime {
         .collect(Collectors.joining(", "));
   }
 
+  /** The CPU seconds used between two thread samples by the threads whose name passes the test. */
+  static double secondsOfKind(Map<Long, ThreadTime> before, Map<Long, ThreadTime> after,
+      java.util.function.Predicate<String> name) {
+    double used = 0;
+    for (var entry : after.entrySet()) {
+      if (name.test(entry.getValue().name())) {
+        ThreadTime earlier = before.get(entry.getKey());
+        used += entry.getValue().seconds() - (earlier == null ? 0 : earlier.seconds());
+      }
+    }
+    return used;
+  }
+
+  /** HotSpot's compiler threads: "C1 CompilerThread0", "C2 CompilerThread1" (cut to 15 characters). */
+  static boolean isJitCompiler(String threadName) {
+    return threadName.startsWith("C1 CompilerThre") || threadName.startsWith("C2 CompilerThre");
+  }
+
   /** "vert.x-eventloo" for "vert.x-eventloop-thread-3" cut to 15 characters, "GC Thread" for "GC Thread#1" */
   static String kind(String threadName) {
     return threadName.replaceAll("[-#_ ]*\\d+$", "");

@@ -114,7 +114,8 @@ public final class ClawPod {
 
   public static Pod desired(ClawInstance instance, String image, PullPolicy pullPolicy, PodSecurityProfile profile) {
     ClawInstanceSpec given = instance.getSpec();
-    PodSpec spec = podSpec(given, claimName(instance), image, pullPolicy, profile);
+    // built without the image, which the hash leaves out, and given it once hashed: no copy to hash
+    PodSpec spec = podSpec(given, claimName(instance), pullPolicy, profile);
     // the instance's own labels and annotations first, so that the operator's win
     Map<String, String> labels = new LinkedHashMap<>(given.getPodLabels());
     labels.putAll(Labels.forInstance(instance));
@@ -131,8 +132,9 @@ public final class ClawPod {
       annotations.put(Labels.APP_CONTAINER, given.getContainerName());
     }
     annotations.put(Labels.POD_SPEC_HASH, specHash(spec, given.getPodLabels(), hashed));
+    spec.getContainers().get(0).setImage(image);
     annotations.put(Labels.APPLIED_IMAGE, image);
-    return new PodBuilder()
+    Pod pod = new PodBuilder()
         .withNewMetadata()
           .withName(podName(instance))
           .withNamespace(instance.getMetadata().getNamespace())
@@ -140,15 +142,16 @@ public final class ClawPod {
           .withAnnotations(annotations)
           .withOwnerReferences(Labels.controlledBy(instance))
         .endMetadata()
-        .withSpec(spec)
         .build();
+    pod.setSpec(spec); // built here and nobody else's: not copied once more by the builder
+    return pod;
   }
 
-  private static PodSpec podSpec(ClawInstanceSpec spec, String claimName, String image, PullPolicy pullPolicy,
+  /** The Pod's spec, its app container (the first) without an image. */
+  private static PodSpec podSpec(ClawInstanceSpec spec, String claimName, PullPolicy pullPolicy,
       PodSecurityProfile profile) {
     var container = new ContainerBuilder()
         .withName(appContainerName(spec))
-        .withImage(image)
         .withImagePullPolicy(pullPolicy.value())
         .withCommand(spec.getCommand())
         .withArgs(spec.getArgs())
@@ -222,10 +225,7 @@ public final class ClawPod {
    * spec, and the instance's own Pod labels and annotations. The image is left out: it is the one
    * container field Kubernetes lets us update in place.
    */
-  static String specHash(PodSpec spec, Map<String, String> podLabels, Map<String, String> podAnnotations) {
-    PodSpec withoutImage = new PodSpecBuilder(spec)
-        .editFirstContainer().withImage(null).endContainer()
-        .build();
+  static String specHash(PodSpec withoutImage, Map<String, String> podLabels, Map<String, String> podAnnotations) {
     try {
       String hashed = CANONICAL_JSON.writeValueAsString(withoutImage);
       if (!podLabels.isEmpty() || !podAnnotations.isEmpty()) {

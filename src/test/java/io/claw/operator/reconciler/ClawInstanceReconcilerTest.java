@@ -351,6 +351,19 @@ class ClawInstanceReconcilerTest extends ApiServerTest {
     assertEquals(0, metricValue(scraped, series.formatted("HTTP_1_1", "JDK")));
   }
 
+  /** The operator's client reads no managedFields, which the API server does send (client.ManagedFieldsUnread). */
+  @Test
+  void theOperatorsClientSkipsManagedFields() {
+    client.resource(instance(ns, "lean", "nginx:1.27", null)).create();
+    awaitPod(client, ns, "lean", p -> true);
+
+    String sent = client.raw(client.getMasterUrl() + "api/v1/namespaces/" + ns + "/pods/lean");
+    assertTrue(sent.contains("\"managedFields\""), sent);
+    Pod read = client.pods().inNamespace(ns).withName("lean").get();
+    assertTrue(read.getMetadata().getManagedFields().isEmpty(), String.valueOf(read.getMetadata().getManagedFields()));
+    assertEquals("lean", read.getMetadata().getLabels().get("app.kubernetes.io/instance"));
+  }
+
   @io.quarkus.test.common.http.TestHTTPResource("/q/metrics")
   java.net.URI metricsEndpoint;
 

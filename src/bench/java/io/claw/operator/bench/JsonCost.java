@@ -1,0 +1,95 @@
+package io.claw.operator.bench;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.claw.operator.api.ClawInstance;
+import io.claw.operator.client.ManagedFieldsUnread;
+import io.claw.operator.client.OnePassWatchEvents;
+import io.fabric8.kubernetes.api.model.WatchEvent;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+
+/**
+ * What reading one watch event costs the operator's event loop, the way fabric8 reads it and
+ * the way each lever on the client's JSON reads it: CPU time and bytes allocated per event, on
+ * a Pod and a ClawInstance as a 1.20 API server sent them (src/bench/resources/api-server-json,
+ * managedFields included). The ways are measured in turns in one JVM, so that the machine's noise
+ * falls on each alike. Started by {@code hack/benchmark.sh json}.
+ */
+public final class JsonCost {
+
+  private static final int PER_TURN = 20_000;
+  private static final int TURNS = 7;
+
+  private JsonCost() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> events = new LinkedHashMap<>();
+    for (String name : List.of("pod", "instance")) {
+      String object = Files.readString(Path.of("src/bench/resources/api-server-json", name + ".json"));
+      events.put(name, "{\"type\":\"MODIFIED\",\"object\":" + object + "}");
+    }
+    Map<String, KubernetesSerialization> ways = new LinkedHashMap<>();
+    ways.put("fabric8 as it is", serialization(false, false));
+    ways.put("managedFields unread", serialization(true, false));
+    ways.put("managedFields unread, one pass", serialization(true, true));
+
+    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long thread = Thread.currentThread().getId();
+    StringBuilder out = new StringBuilder("| way | " + String.join(" | ", events.keySet().stream()
+        .map(e -> e + ": µs per event (median of " + TURNS + " turns) | " + e + ": KiB allocated per event").toList())
+        + " |\n|---|" + "---|---|".repeat(events.size()) + "\n");
+    Map<String, List<long[]>> measured = new LinkedHashMap<>();
+    for (int turn = -2; turn < TURNS; turn++) { // two turns unmeasured: the JIT's
+      for (var way : ways.entrySet()) {
+        for (var event : events.entrySet()) {
+          long cpu = threads.getCurrentThreadCpuTime();
+          long bytes = threads.getThreadAllocatedBytes(thread);
+          for (int i = 0; i < PER_TURN; i++) {
+            if (way.getValue().unmarshal(event.getValue(), WatchEvent.class).getObject() == null) {
+              throw new IllegalStateException("no object read");
+            }
+          }
+          if (turn >= 0) {
+            measured.computeIfAbsent(way.getKey() + "|" + event.getKey(), k -> new ArrayList<>()).add(new long[] {
+                threads.getCurrentThreadCpuTime() - cpu, threads.getThreadAllocatedBytes(thread) - bytes});
+          }
+        }
+      }
+    }
+    for (String way : ways.keySet()) {
+      out.append("| ").append(way);
+      for (String event : events.keySet()) {
+        List<long[]> turns = measured.get(way + "|" + event);
+        double[] cpu = turns.stream().mapToDouble(t -> t[0] / 1000.0 / PER_TURN).sorted().toArray();
+        double bytes = turns.stream().mapToDouble(t -> t[1] / 1024.0 / PER_TURN).min().orElseThrow();
+        out.append(String.format(" | %.1f | %.1f", cpu[cpu.length / 2], bytes));
+      }
+      out.append(" |\n");
+    }
+    System.out.println("JVM options: " + ManagementFactory.getRuntimeMXBean().getInputArguments() + "\n");
+    System.out.print(out);
+  }
+
+  /** The client's serialization as Quarkus builds it, with the chosen customizers. */
+  private static KubernetesSerialization serialization(boolean managedFieldsUnread, boolean onePass) {
+    ObjectMapper mapper = new ObjectMapper();
+    if (managedFieldsUnread) {
+      new ManagedFieldsUnread().customize(mapper);
+    }
+    if (onePass) {
+      new OnePassWatchEvents().customize(mapper);
+    }
+    KubernetesSerialization serialization = new KubernetesSerialization(mapper, true);
+    serialization.registerKubernetesResource(ClawInstance.class);
+    return serialization;
+  }
+}
