@@ -9,7 +9,8 @@
 # CLAW_BENCH_JFR=true records target/benchmark/operator.jfr (and operator-restart.jfr).
 # CLAW_BENCH_SIZES_ONLY=true measures the sizes alone (no tracking, platform, runs or restart step).
 # CLAW_OPERATOR_API_CLIENT_* (docs/configuration.md) pass to the operator: one lever per run.
-#   hack/benchmark.sh json              # what reading one watch event costs, each way (JsonCost)
+#   hack/benchmark.sh json              # what reading one watch event costs, each way (JsonCost),
+#                                       # with C1 alone as the chart's JVM, or CLAW_BENCH_JSON_JVM's options
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=lib/process-group.sh

@@ -207,10 +207,6 @@ public final class Benchmark {
   }
 
   /**
-   * Both paths once at a small size, not measured: the JIT compiles the client's and the
-   * operator's code, so that neither side is timed while it warms up.
-   */
-  /**
    * Warms every path up in rounds of {@link #WARM_UP} objects, unmeasured, until a round in which
    * the operator's JIT compilers used less than {@link #JIT_QUIET} of its CPU: the JVM raises its
    * compile thresholds while its compile queue is long, so after one round of 300 the reconcile's
