@@ -117,8 +117,7 @@ final class CpuTime {
     Map<String, Double> kinds = new HashMap<>();
     double live = 0;
     for (var entry : after.entrySet()) {
-      ThreadTime earlier = before.get(entry.getKey());
-      double used = entry.getValue().seconds() - (earlier == null ? 0 : earlier.seconds());
+      double used = usedSince(before, entry);
       live += used;
       kinds.merge(kind(entry.getValue().name()), used, Double::sum);
     }
@@ -135,11 +134,16 @@ final class CpuTime {
     double used = 0;
     for (var entry : after.entrySet()) {
       if (name.test(entry.getValue().name())) {
-        ThreadTime earlier = before.get(entry.getKey());
-        used += entry.getValue().seconds() - (earlier == null ? 0 : earlier.seconds());
+        used += usedSince(before, entry);
       }
     }
     return used;
+  }
+
+  /** What one thread used since the earlier sample; all it used, for a thread started since. */
+  private static double usedSince(Map<Long, ThreadTime> before, Map.Entry<Long, ThreadTime> now) {
+    ThreadTime earlier = before.get(now.getKey());
+    return now.getValue().seconds() - (earlier == null ? 0 : earlier.seconds());
   }
 
   /** HotSpot's compiler threads: "C1 CompilerThread0", "C2 CompilerThread1" (cut to 15 characters). */

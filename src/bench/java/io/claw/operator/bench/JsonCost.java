@@ -8,11 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.claw.operator.api.ClawInstance;
 import io.claw.operator.client.ManagedFieldsUnread;
 import io.claw.operator.client.OnePassWatchEvents;
+import io.claw.operator.testing.ClientJson;
 import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
@@ -38,9 +36,9 @@ public final class JsonCost {
       events.put(name, "{\"type\":\"MODIFIED\",\"object\":" + object + "}");
     }
     Map<String, KubernetesSerialization> ways = new LinkedHashMap<>();
-    ways.put("fabric8 as it is", serialization(false, false));
-    ways.put("managedFields unread", serialization(true, false));
-    ways.put("managedFields unread, one pass", serialization(true, true));
+    ways.put("fabric8 as it is", ClientJson.with());
+    ways.put("managedFields unread", ClientJson.with(new ManagedFieldsUnread()));
+    ways.put("managedFields unread, one pass", ClientJson.with(new ManagedFieldsUnread(), new OnePassWatchEvents()));
 
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long thread = Thread.currentThread().getId();
@@ -77,19 +75,5 @@ public final class JsonCost {
     }
     System.out.println("JVM options: " + ManagementFactory.getRuntimeMXBean().getInputArguments() + "\n");
     System.out.print(out);
-  }
-
-  /** The client's serialization as Quarkus builds it, with the chosen customizers. */
-  private static KubernetesSerialization serialization(boolean managedFieldsUnread, boolean onePass) {
-    ObjectMapper mapper = new ObjectMapper();
-    if (managedFieldsUnread) {
-      new ManagedFieldsUnread().customize(mapper);
-    }
-    if (onePass) {
-      new OnePassWatchEvents().customize(mapper);
-    }
-    KubernetesSerialization serialization = new KubernetesSerialization(mapper, true);
-    serialization.registerKubernetesResource(ClawInstance.class);
-    return serialization;
   }
 }

@@ -9,8 +9,10 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.JsonParserSequence;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.deser.ResolvableDeserializer;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 
 import io.fabric8.kubernetes.api.model.KubernetesResource;
@@ -45,16 +47,21 @@ public class OnePassWatchEvents implements KubernetesClientObjectMapperCustomize
   }
 
   /** The object of a watch event, read in one pass when its apiVersion and kind come first. */
-  static final class KindFirst extends JsonDeserializer<KubernetesResource> {
+  static final class KindFirst extends JsonDeserializer<KubernetesResource> implements ResolvableDeserializer {
 
     private static final String API_VERSION = "apiVersion";
     private static final String KIND = "kind";
 
+    /** The serialization's own deserializer, with every kind it registered (its handler instantiator's). */
+    private KubernetesDeserializer fabric8;
+
+    @Override
+    public void resolve(DeserializationContext ctxt) throws JsonMappingException {
+      fabric8 = (KubernetesDeserializer) (JsonDeserializer<?>) ctxt.deserializerInstance(null, KubernetesDeserializer.class);
+    }
+
     @Override
     public KubernetesResource deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-      // the serialization's own deserializer, with every kind it registered (its handler instantiator's)
-      JsonDeserializer<?> found = ctxt.deserializerInstance(null, KubernetesDeserializer.class);
-      KubernetesDeserializer fabric8 = (KubernetesDeserializer) found;
       if (!p.isExpectedStartObjectToken()) {
         return fabric8.deserialize(p, ctxt);
       }
@@ -62,8 +69,7 @@ public class OnePassWatchEvents implements KubernetesClientObjectMapperCustomize
       head.writeStartObject();
       String apiVersion = null;
       String kind = null;
-      boolean ended = true;
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
+      while ((apiVersion == null || kind == null) && p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         JsonToken value = p.nextToken();
         head.writeFieldName(field);
@@ -73,18 +79,15 @@ public class OnePassWatchEvents implements KubernetesClientObjectMapperCustomize
         } else if (value == JsonToken.VALUE_STRING && KIND.equals(field)) {
           kind = p.getText();
         }
-        if (apiVersion != null && kind != null) {
-          ended = false; // the rest of the object is still to be read from p
-          break;
-        }
       }
-      Class<? extends KubernetesResource> type = ended ? null : fabric8.getRegisteredKind(apiVersion, kind);
       JsonParser whole;
-      if (ended) {
-        head.writeEndObject();
+      Class<? extends KubernetesResource> type = null;
+      if (apiVersion == null || kind == null) {
+        head.writeEndObject(); // p is at the object's end: all of it is in head
         whole = head.asParser(p);
       } else {
-        whole = JsonParserSequence.createFlattened(false, head.asParser(p), p);
+        type = fabric8.getRegisteredKind(apiVersion, kind);
+        whole = JsonParserSequence.createFlattened(false, head.asParser(p), p); // the rest is still in p
       }
       whole.nextToken(); // the object's start, where a deserializer begins
       return type == null ? fabric8.deserialize(whole, ctxt) : ctxt.readValue(whole, type);

@@ -8,13 +8,11 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.claw.operator.testing.ClientJson;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.WatchEvent;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 /** The operator's client skips metadata.managedFields both ways and keeps the rest of the metadata. */
 class ManagedFieldsUnreadTest {
@@ -31,16 +29,9 @@ class ManagedFieldsUnreadTest {
                     "annotations": {"claw.io/applied-image": "nginx:1.27"}},
        "spec": {"containers": [{"name": "claw", "image": "nginx:1.27"}]}}""";
 
-  /** The client's serialization as Quarkus builds it: a mapper that each customizer has seen. */
-  private static KubernetesSerialization operatorsSerialization() {
-    ObjectMapper mapper = new ObjectMapper();
-    new ManagedFieldsUnread().customize(mapper);
-    return new KubernetesSerialization(mapper, true);
-  }
-
   @Test
   void aResponseIsReadWithoutItsManagedFieldsAndWithEverythingElse() {
-    Pod pod = operatorsSerialization().unmarshal(POD, Pod.class);
+    Pod pod = ClientJson.with(new ManagedFieldsUnread()).unmarshal(POD, Pod.class);
 
     assertNoManagedFields(pod);
     assertFalse(pod.getMetadata().getAdditionalProperties().containsKey("managedFields"),
@@ -53,7 +44,7 @@ class ManagedFieldsUnreadTest {
 
   @Test
   void aWatchEventsObjectIsReadWithoutItsManagedFields() {
-    WatchEvent event = operatorsSerialization().unmarshal("{\"type\": \"ADDED\", \"object\": " + POD + "}",
+    WatchEvent event = ClientJson.with(new ManagedFieldsUnread()).unmarshal("{\"type\": \"ADDED\", \"object\": " + POD + "}",
         WatchEvent.class);
 
     Pod pod = (Pod) event.getObject();
@@ -70,7 +61,7 @@ class ManagedFieldsUnreadTest {
   /** The control: fabric8's own serialization reads them, so the tests above see the customizer's work. */
   @Test
   void withoutTheCustomizerTheyAreRead() {
-    Pod pod = new KubernetesSerialization().unmarshal(POD, Pod.class);
+    Pod pod = ClientJson.with().unmarshal(POD, Pod.class);
 
     assertEquals("claw-operator", pod.getMetadata().getManagedFields().get(0).getManager());
   }
@@ -81,7 +72,7 @@ class ManagedFieldsUnreadTest {
         .withManagedFields(List.of(new ManagedFieldsEntryBuilder().withManager("kubectl").build()))
         .endMetadata().build();
 
-    String json = operatorsSerialization().asJson(pod);
+    String json = ClientJson.with(new ManagedFieldsUnread()).asJson(pod);
 
     assertFalse(json.contains("managedFields"), json);
     assertTrue(json.contains("\"name\":\"web\""), json);

@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.claw.operator.api.ClawInstance;
+import io.claw.operator.testing.ClientJson;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Status;
@@ -38,16 +37,6 @@ class OnePassWatchEventsTest {
                  "conditions": [{"type": "Ready", "status": "False", "reason": "ContainerCreating", "message": "m",
                                  "lastTransitionTime": "2026-12-02T10:00:00Z", "observedGeneration": 2}]}""";
 
-  private static KubernetesSerialization withCustomizer(boolean onePass) {
-    ObjectMapper mapper = new ObjectMapper();
-    if (onePass) {
-      new OnePassWatchEvents().customize(mapper);
-    }
-    KubernetesSerialization serialization = new KubernetesSerialization(mapper, true);
-    serialization.registerKubernetesResource(ClawInstance.class); // as the client does for the types it is given
-    return serialization;
-  }
-
   private static Object read(KubernetesSerialization serialization, String object) {
     return serialization.unmarshal("{\"type\": \"MODIFIED\", \"object\": " + object + "}", WatchEvent.class).getObject();
   }
@@ -70,8 +59,8 @@ class OnePassWatchEventsTest {
   })
   void readsTheObjectAsFabric8Does(String template) {
     String object = template.replace("%POD%", POD_REST).replace("%INSTANCE%", INSTANCE_REST);
-    KubernetesSerialization onePass = withCustomizer(true);
-    KubernetesSerialization fabric8 = withCustomizer(false);
+    KubernetesSerialization onePass = ClientJson.with(new OnePassWatchEvents());
+    KubernetesSerialization fabric8 = ClientJson.with();
 
     Object read = read(onePass, object);
     Object expected = read(fabric8, object);
@@ -90,7 +79,7 @@ class OnePassWatchEventsTest {
       default -> "{\"kind\": \"Status\", \"apiVersion\": \"v1\", \"status\": \"Failure\", \"code\": 410}";
     };
 
-    Object read = read(withCustomizer(true), object);
+    Object read = read(ClientJson.with(new OnePassWatchEvents()), object);
 
     Class<?> expected = switch (kind) {
       case "Pod" -> Pod.class;
