@@ -1,6 +1,8 @@
 package io.claw.operator.client;
 
 import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.inject.Singleton;
 
@@ -54,6 +56,11 @@ public class OnePassWatchEvents implements KubernetesClientObjectMapperCustomize
 
     /** The serialization's own deserializer, with every kind it registered (its handler instantiator's). */
     private KubernetesDeserializer fabric8;
+    /**
+     * Each class's deserializer, found once: Jackson's readValue(parser, class) looks the root
+     * deserializer and its type handling up again on every call.
+     */
+    private final Map<Class<?>, JsonDeserializer<Object>> byClass = new ConcurrentHashMap<>();
 
     @Override
     public void resolve(DeserializationContext ctxt) throws JsonMappingException {
@@ -90,7 +97,18 @@ public class OnePassWatchEvents implements KubernetesClientObjectMapperCustomize
         whole = JsonParserSequence.createFlattened(false, head.asParser(p), p); // the rest is still in p
       }
       whole.nextToken(); // the object's start, where a deserializer begins
-      return type == null ? fabric8.deserialize(whole, ctxt) : ctxt.readValue(whole, type);
+      return type == null ? fabric8.deserialize(whole, ctxt)
+          : (KubernetesResource) deserializerOf(type, ctxt).deserialize(whole, ctxt);
+    }
+
+    private JsonDeserializer<Object> deserializerOf(Class<?> type, DeserializationContext ctxt)
+        throws JsonMappingException {
+      JsonDeserializer<Object> known = byClass.get(type);
+      if (known == null) {
+        known = ctxt.findRootValueDeserializer(ctxt.constructType(type));
+        byClass.put(type, known);
+      }
+      return known;
     }
   }
 }

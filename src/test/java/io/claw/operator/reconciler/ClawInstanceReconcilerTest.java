@@ -30,9 +30,11 @@ import io.claw.operator.api.PullPolicy;
 import io.claw.operator.api.PullPolicySource;
 import io.claw.operator.testing.ApiServerTest;
 import io.claw.operator.testing.KubeApiServerResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -362,6 +364,33 @@ class ClawInstanceReconcilerTest extends ApiServerTest {
     Pod read = client.pods().inNamespace(ns).withName("lean").get();
     assertTrue(read.getMetadata().getManagedFields().isEmpty(), String.valueOf(read.getMetadata().getManagedFields()));
     assertEquals("lean", read.getMetadata().getLabels().get("app.kubernetes.io/instance"));
+  }
+
+  /**
+   * The operator's client reads a watch event of an instance straight into a ClawInstance: were the
+   * kind not registered, fabric8 would read it as a generic resource and convert that again for the
+   * informer, three passes over every instance event (docs/benchmark.md, client.ClawKinds).
+   */
+  @Test
+  void theOperatorsClientReadsInstanceEventsAsClawInstances() {
+    String event = "{\"type\": \"ADDED\", \"object\": {\"apiVersion\": \"" + HasMetadata.getApiVersion(ClawInstance.class)
+        + "\", \"kind\": \"ClawInstance\", \"metadata\": {\"name\": \"web\"}, \"spec\": {\"image\": \"nginx:1.27\"}}}";
+
+    Object read = client.getKubernetesSerialization().unmarshal(event, WatchEvent.class).getObject();
+
+    assertEquals(ClawInstance.class, read.getClass());
+  }
+
+  @jakarta.inject.Inject
+  io.javaoperatorsdk.operator.Operator operator;
+
+  /** JOSDK's scheduler, built without a core thread, has one once the operator runs (config.SchedulerCoreThread). */
+  @Test
+  void josdksSchedulerSleepsUntilItsNextTask() {
+    var scheduler = (java.util.concurrent.ScheduledThreadPoolExecutor) operator.getConfigurationService()
+        .getExecutorServiceManager().scheduledExecutorService();
+
+    assertEquals(1, scheduler.getCorePoolSize());
   }
 
   @io.quarkus.test.common.http.TestHTTPResource("/q/metrics")
