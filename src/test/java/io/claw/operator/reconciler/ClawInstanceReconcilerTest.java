@@ -369,7 +369,7 @@ class ClawInstanceReconcilerTest extends ApiServerTest {
   /**
    * The operator's client reads a watch event of an instance straight into a ClawInstance: were the
    * kind not registered, fabric8 would read it as a generic resource and convert that again for the
-   * informer, three passes over every instance event (docs/benchmark.md, client.ClawKinds).
+   * informer, three passes over every instance event (docs/benchmark.md, client.ClientSerialization).
    */
   @Test
   void theOperatorsClientReadsInstanceEventsAsClawInstances() {
