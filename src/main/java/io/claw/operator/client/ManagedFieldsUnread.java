@@ -13,8 +13,9 @@ import io.quarkus.kubernetes.client.KubernetesClientObjectMapperCustomizer;
  * server's record of which manager set which field, often the largest part of an object's
  * metadata, and a tree of small JSON objects that is costly to parse. The operator never reads
  * it (its caches dropped it already, see cache.WithoutManagedFields), server-side apply must not
- * be sent it, and an update that omits it leaves the server's record as it is. Skipping it when a
- * watch event or a response is parsed saves the event loop the objects it would build for it.
+ * be sent it, and an update that omits it leaves the server's record as it is. Its bytes are cut
+ * out of every watch event and response before they are parsed (ManagedFieldsCut), which saves
+ * the event loop the tokens and the objects; the mix-in skips it where the client parses text.
  */
 @Singleton
 public class ManagedFieldsUnread implements KubernetesClientObjectMapperCustomizer {
@@ -22,6 +23,7 @@ public class ManagedFieldsUnread implements KubernetesClientObjectMapperCustomiz
   @Override
   public void customize(ObjectMapper mapper) {
     mapper.addMixIn(ObjectMeta.class, WithoutManagedFields.class);
+    mapper.getFactory().setInputDecorator(new ManagedFieldsCut());
   }
 
   /** Ignored, not left to ObjectMeta's any-setter, which would keep it among additionalProperties. */
