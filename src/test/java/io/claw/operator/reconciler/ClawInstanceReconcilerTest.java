@@ -393,6 +393,23 @@ class ClawInstanceReconcilerTest extends ApiServerTest {
     assertEquals(1, scheduler.getCorePoolSize());
   }
 
+  /**
+   * JOSDK copies each instance before its reconcile with the client's serialization, which here is
+   * the operator's own (client.ClientSerialization, copies through a token buffer): the copy equals
+   * the instance and is not it.
+   */
+  @Test
+  void josdksCopyOfAnInstanceGoesThroughTheOperatorsSerialization() {
+    ClawInstance created = client.resource(instance(ns, "copied", "nginx:1.27", PullPolicy.ALWAYS)).create();
+
+    ClawInstance copy = operator.getConfigurationService().getResourceCloner().clone(created);
+
+    assertEquals(io.claw.operator.client.ClientSerialization.class,
+        client.getKubernetesSerialization().getClass().getEnclosingClass());
+    assertTrue(copy != created && copy.getSpec() != created.getSpec(), "the copy shares the instance's spec");
+    assertEquals(client.getKubernetesSerialization().asJson(created), client.getKubernetesSerialization().asJson(copy));
+  }
+
   @io.quarkus.test.common.http.TestHTTPResource("/q/metrics")
   java.net.URI metricsEndpoint;
 
