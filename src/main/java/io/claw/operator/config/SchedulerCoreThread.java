@@ -16,8 +16,8 @@ import io.quarkus.runtime.StartupEvent;
  * Gives JOSDK's scheduler one core thread once the operator has started. JOSDK 5.3 builds it with
  * none ({@code Executors.newScheduledThreadPool(0)}), and a ScheduledThreadPoolExecutor without a
  * core thread keeps a worker that waits for the next task in polls of 10 ms instead of sleeping
- * until it is due (JDK-8129861): the idle operator woke 100 times a second and spent about 1 % of a
- * core on it (docs/benchmark.md). With one core thread the worker sleeps until the next task.
+ * until it is due (JDK-8129861): the idle operator woke 100 times a second (what that cost is in
+ * docs/benchmark.md). With one core thread the worker sleeps until the next task.
  */
 @ApplicationScoped
 public class SchedulerCoreThread {
