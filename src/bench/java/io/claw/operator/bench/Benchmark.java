@@ -61,6 +61,9 @@ public final class Benchmark {
   private static final int WARM_UP_ROUNDS_AT_MOST = 6;
   /** A round in which the operator's JIT compilers took less than this share of its CPU ends the warm-up. */
   private static final double JIT_QUIET = 0.03;
+  /** Each size measures at least this many objects of each kind, in rounds of N (see rounds()). */
+  private static final int OBJECTS_PER_SIZE = 3000;
+  private static final int ROUNDS_AT_MOST = 3;
   private static final String RECONCILES = "reconciliations_started_total{controller_name=\"clawinstance\"}";
   private static final String RECONCILED = "reconciliations_success_total{controller_name=\"clawinstance\"}";
   private static final Duration DEADLINE = Duration.ofMinutes(5);
@@ -237,37 +240,85 @@ public final class Benchmark {
     warmHeapMiB = memory()[0];
   }
 
+  /**
+   * Rounds of the peer's and the operator's steps at one size, one after the other: at least
+   * {@link #OBJECTS_PER_SIZE} objects each, at most {@link #ROUNDS_AT_MOST} rounds. A step of
+   * 1,000 is a few seconds of CPU, and one such step of the peer's or the operator's varied by a
+   * third between runs of the same code in the same hour (docs/benchmark.md); the median of three
+   * alternating rounds does not hang on one of them.
+   */
+  static int rounds(int n) {
+    return (int) Math.max(1, Math.min(ROUNDS_AT_MOST, Math.ceil((double) OBJECTS_PER_SIZE / n)));
+  }
+
   private Result run(int n) throws Exception {
     System.out.printf("[benchmark] N = %d%n", n);
     String baselineNs = Fixtures.newNamespace(client);
     CpuTime.Sample beforeBaseline = cpu.sample();
     double baseline = seconds(() -> createPodsDirectly(baselineNs, n));
     CpuTime.Sample afterBaseline = cpu.sample();
-    String peerNs = Fixtures.newNamespace(client);
-    double withPeer = seconds(() -> createReplicaSetsAndAwaitPodsAndStatus(peerNs, n));
-    CpuTime.Sample afterPeer = cpu.sample();
-    String ns = Fixtures.newNamespace(client);
-    double reconcilesBefore = scrape(RECONCILES);
-    var threadsBefore = CpuTime.threads(operator.pid());
-    double withOperator = seconds(() -> createInstancesAndAwaitPodsAndStatus(ns, n));
-    CpuTime.Sample operatorStep = cpu.sample().minus(afterPeer);
-    String operatorThreads = CpuTime.byThreadKind(threadsBefore, CpuTime.threads(operator.pid()),
-        operatorStep.seconds().get("operator"));
-    CpuTime.Sample peerStep = afterPeer.minus(afterBaseline);
-    cpuTables.add(CpuTime.table(n, List.of("baseline: Pods", "peer: ReplicaSets", "operator: ClawInstances"),
-        List.of(afterBaseline.minus(beforeBaseline), peerStep, operatorStep))
-        + operatorStepSummary(n, baseline, operatorStep, scrape(RECONCILES) - reconcilesBefore)
-        + "Operator CPU in its step by thread: " + operatorThreads + "\n"
-        + "Operator's connections to the API server opened so far: " + apiConnections() + "\n\n");
-    cachedInstances += n;
+    List<Round> rounds = new ArrayList<>();
+    String ns = null;
+    for (int round = 1; round <= rounds(n); round++) {
+      CpuTime.Sample beforePeer = cpu.sample();
+      String peerNs = Fixtures.newNamespace(client);
+      double withPeer = seconds(() -> createReplicaSetsAndAwaitPodsAndStatus(peerNs, n));
+      CpuTime.Sample afterPeer = cpu.sample();
+      ns = Fixtures.newNamespace(client);
+      String instancesNs = ns;
+      double reconcilesBefore = scrape(RECONCILES);
+      var threadsBefore = CpuTime.threads(operator.pid());
+      double withOperator = seconds(() -> createInstancesAndAwaitPodsAndStatus(instancesNs, n));
+      CpuTime.Sample operatorStep = cpu.sample().minus(afterPeer);
+      String operatorThreads = CpuTime.byThreadKind(threadsBefore, CpuTime.threads(operator.pid()),
+          operatorStep.seconds().get("operator"));
+      CpuTime.Sample peerStep = afterPeer.minus(beforePeer);
+      cachedInstances += n;
+      rounds.add(new Round(withPeer, withOperator, peerStep.seconds().get(CpuTime.PEER) * 1000 / n,
+          operatorStep.seconds().get("operator") * 1000 / n));
+      cpuTables.add((round == 1 ? "" : "Round " + round + " of " + rounds(n) + ":\n\n")
+          + CpuTime.table(n, round == 1 ? List.of("baseline: Pods", "peer: ReplicaSets", "operator: ClawInstances")
+              : List.of("peer: ReplicaSets", "operator: ClawInstances"), round == 1
+              ? List.of(afterBaseline.minus(beforeBaseline), peerStep, operatorStep) : List.of(peerStep, operatorStep))
+          + operatorStepSummary(n, baseline, operatorStep, scrape(RECONCILES) - reconcilesBefore)
+          + "Operator CPU in its step by thread: " + operatorThreads + "\n"
+          + "Operator's connections to the API server opened so far: " + apiConnections() + "\n\n");
+    }
+    if (rounds.size() > 1) {
+      cpuTables.add(Round.summary(n, rounds));
+    }
     double[] latencies = pullFailureLatencies(ns, n);
     long[] quiet = quietResync(ns, n);
     double[] memory = memory();
     heapHistogram(n);
-    return new Result(n, baseline, withPeer, withOperator,
-        peerStep.seconds().get(CpuTime.PEER) * 1000 / n, operatorStep.seconds().get("operator") * 1000 / n,
+    return new Result(n, baseline, Round.median(rounds, Round::peerSeconds), Round.median(rounds, Round::operatorSeconds),
+        Round.median(rounds, Round::peerCpuMillis), Round.median(rounds, Round::operatorCpuMillis),
         Stats.percentile(latencies, 50), Stats.percentile(latencies, 99), quiet[0], quiet[1], memory[0],
         (memory[0] - warmHeapMiB) * 1024 / (cachedInstances - warmUpInstances), memory[1], memory[2]);
+  }
+
+  /** One round of a size: the peer's step and the operator's, their times and CPU per object. */
+  record Round(double peerSeconds, double operatorSeconds, double peerCpuMillis, double operatorCpuMillis) {
+
+    static double median(List<Round> rounds, java.util.function.ToDoubleFunction<Round> figure) {
+      double[] sorted = rounds.stream().mapToDouble(figure).sorted().toArray();
+      return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+          : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    }
+
+    /** Every round's figures, so that the medians in the table can be checked against them. */
+    static String summary(int n, List<Round> rounds) {
+      StringBuilder out = new StringBuilder(String.format("N = %d, %d rounds (the table shows each column's median):%n%n"
+          + "| round | ReplicaSet controller (s) | operator (s) | time ratio | CPU per object, peer (ms) | operator (ms) "
+          + "| CPU ratio |%n|---|---|---|---|---|---|---|%n", n, rounds.size()));
+      for (int i = 0; i < rounds.size(); i++) {
+        Round r = rounds.get(i);
+        out.append(String.format("| %d | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n", i + 1, r.peerSeconds(),
+            r.operatorSeconds(), r.operatorSeconds() / r.peerSeconds(), r.peerCpuMillis(), r.operatorCpuMillis(),
+            r.operatorCpuMillis() / r.peerCpuMillis()));
+      }
+      return out.append('\n').toString();
+    }
   }
 
   /**

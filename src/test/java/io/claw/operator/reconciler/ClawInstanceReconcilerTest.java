@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -408,6 +409,54 @@ class ClawInstanceReconcilerTest extends ApiServerTest {
         client.getKubernetesSerialization().getClass().getEnclosingClass());
     assertTrue(copy != created && copy.getSpec() != created.getSpec(), "the copy shares the instance's spec");
     assertEquals(client.getKubernetesSerialization().asJson(created), client.getKubernetesSerialization().asJson(copy));
+  }
+
+  /**
+   * The client's watchers and informers call back on the operator's one thread for it
+   * (client.ApiClient), not on fabric8's cached thread pool.
+   */
+  @Test
+  void theClientsInformersCallBackOnTheOperatorsOneThread() throws Exception {
+    java.util.concurrent.CompletableFuture<String> thread = new java.util.concurrent.CompletableFuture<>();
+    var informer = client.configMaps().inNamespace(ns).inform(
+        new io.fabric8.kubernetes.client.informers.ResourceEventHandler<io.fabric8.kubernetes.api.model.ConfigMap>() {
+          @Override
+          public void onAdd(io.fabric8.kubernetes.api.model.ConfigMap added) {
+            thread.complete(Thread.currentThread().getName());
+          }
+
+          @Override
+          public void onUpdate(io.fabric8.kubernetes.api.model.ConfigMap before,
+              io.fabric8.kubernetes.api.model.ConfigMap after) {
+          }
+
+          @Override
+          public void onDelete(io.fabric8.kubernetes.api.model.ConfigMap deleted, boolean unknownState) {
+          }
+        });
+    try {
+      client.configMaps().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+          .withNewMetadata().withName("seen").endMetadata().build()).create();
+      assertEquals(io.claw.operator.client.ApiClient.CALLBACK_THREAD,
+          thread.get(30, java.util.concurrent.TimeUnit.SECONDS));
+    } finally {
+      informer.close();
+    }
+  }
+
+  @jakarta.inject.Inject
+  io.vertx.core.Vertx vertx;
+
+  /**
+   * The Vert.x that the API client runs on (client.TunedHttpClientFactory takes Quarkus's) has one
+   * event loop (quarkus.vertx.event-loops-pool-size), so the HTTP/2 connection and every watch's
+   * WebSocket are read by one thread: Quarkus's default is two per core.
+   */
+  @Test
+  void theApiClientsVertxHasOneEventLoop() {
+    List<io.netty.util.concurrent.EventExecutor> loops = new ArrayList<>();
+    vertx.nettyEventLoopGroup().iterator().forEachRemaining(loops::add);
+    assertEquals(1, loops.size(), "event loops: " + loops);
   }
 
   @io.quarkus.test.common.http.TestHTTPResource("/q/metrics")
