@@ -21,7 +21,8 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
  * One thread that takes every watcher's and informer's callbacks in turn stays at work while
  * events come, and the serial order of each watcher and listener is kept (fabric8 still queues
  * them per watcher and per listener). JOSDK's handlers only file events and start reconciles on
- * its own threads, so one thread keeps up (docs/benchmark.md, "one thread for the callbacks").
+ * its own threads, so one thread keeps up (docs/benchmark.md, "Levers: one thread for the
+ * client's callbacks, one event loop").
  *
  * <p>Not the event loop itself (a direct executor): JOSDK's handler of instance events waits for
  * its event source to start, which needs the event loop to read the first list, and the operator
