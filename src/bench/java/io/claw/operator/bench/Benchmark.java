@@ -243,9 +243,9 @@ public final class Benchmark {
   /**
    * Rounds of the peer's and the operator's steps at one size, one after the other: at least
    * {@link #OBJECTS_PER_SIZE} objects each, at most {@link #ROUNDS_AT_MOST} rounds. A step of
-   * 1,000 is a few seconds of CPU, and one such step of the peer's or the operator's varied by a
-   * third between runs of the same code in the same hour (docs/benchmark.md); the median of three
-   * alternating rounds does not hang on one of them.
+   * 1,000 is a few seconds of CPU, whose cost per object moves with the API server's speed at the
+   * moment, the peer's as the operator's (docs/benchmark.md); the median of alternating rounds does
+   * not hang on one of them.
    */
   static int rounds(int n) {
     return (int) Math.max(1, Math.min(ROUNDS_AT_MOST, Math.ceil((double) OBJECTS_PER_SIZE / n)));
