@@ -466,8 +466,9 @@ public final class Benchmark {
     double moved;
     try (Watch kubelet = succeedEachPod(client.pods().inNamespace(ns).withLabel(io.claw.operator.pod.PullerPod.LABEL,
             "true"), ns, pullers);
-        Seen<Pod> pods = Seen.watch(client.pods().inNamespace(ns), p -> p.getSpec().getContainers().get(0).getImage()
-            .endsWith("@" + third));
+        // the instances' Pods only: the puller, in the same namespace, runs the new digest too
+        Seen<Pod> pods = Seen.watch(client.pods().inNamespace(ns), p -> p.getMetadata().getName().startsWith("track-")
+            && p.getSpec().getContainers().get(0).getImage().endsWith("@" + third));
         Seen<ClawInstance> statuses = Seen.watch(client.resources(ClawInstance.class).inNamespace(ns),
             ci -> ci.getStatus() != null && ci.getStatus().resolvedImage() != null
                 && third.equals(ci.getStatus().resolvedImage().digest()))) {

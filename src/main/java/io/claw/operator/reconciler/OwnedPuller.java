@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -85,8 +86,27 @@ final class OwnedPuller {
    * image (null when it moves now), and whether the Pod is to move now although the puller was
    * refused ({@code claw.operator.pull-ahead.when-refused=switch}).
    */
-  record Outcome(ImageRollout rollout, boolean switchNow) {
-    static final Outcome NONE = new Outcome(null, false);
+  record Outcome(ImageRollout rollout, boolean switchNow, boolean lookAgain) {
+    static final Outcome NONE = new Outcome(null, false, false);
+
+    Outcome(ImageRollout rollout, boolean switchNow) {
+      this(rollout, switchNow, false);
+    }
+  }
+
+  /**
+   * Whether the puller changed (or went) after the instance was judged from it. Its event names the
+   * instances that wait for it when the event is handled, so an event handled between the judgement
+   * and the instance's joining the waiters names it not: the instance is to be judged again at once.
+   *
+   * @param judged the puller as the judgement saw it; null when it saw none
+   */
+  static boolean changedSinceJudged(Pod judged, Optional<Pod> now) {
+    if (judged == null) {
+      return now.isPresent();
+    }
+    return now.isEmpty() || !Objects.equals(judged.getMetadata().getResourceVersion(),
+        now.get().getMetadata().getResourceVersion());
   }
 
   /** Carries the decision out; a refusal by the API server is an outcome, other errors are thrown. */
@@ -108,7 +128,7 @@ final class OwnedPuller {
     if (ahead instanceof PullAhead.Await await) {
       waitFor(id, await.target(), instance, context);
       return new Outcome(new ImageRollout(await.target().image(), running, await.target().node(),
-          await.failure().orElse(null), null), false);
+          await.failure().orElse(null), null), false, changedSinceJudged(await.puller(), cached(instance, await.target())));
     }
     PullerPod.Target target = ((PullAhead.Start) ahead).target();
     waitFor(id, target, instance, context);
@@ -121,7 +141,9 @@ final class OwnedPuller {
           OwnedPod.name(live), target.podName());
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
-        return new Outcome(new ImageRollout(target.image(), running, target.node(), null, null), false); // shared
+        // shared: another instance's, which the judgement did not see in the cache and which may be done already
+        return new Outcome(new ImageRollout(target.image(), running, target.node(), null, null), false,
+            changedSinceJudged(null, cached(instance, target)));
       }
       Refusal refusal = Refusal.of(e).orElseThrow(() -> e);
       metrics.refused("puller");
