@@ -146,9 +146,7 @@ public class ClawInstanceReconciler implements Reconciler<ClawInstance> {
     boolean specMovedOn = written != null && writeStatus(instance, written, context);
     reports.written(instance, plan, outcome, written, now);
     UpdateControl<ClawInstance> control = UpdateControl.noUpdate();
-    // a puller that changed while this instance joined its waiters: its event may have missed it
-    (ahead.lookAgain() ? Optional.of(java.time.Duration.ZERO)
-        : Requeue.after(plan, outcome, input, status, specMovedOn, now)).ifPresent(control::rescheduleAfter);
+    Requeue.after(plan, outcome, input, status, specMovedOn, ahead.lookAgain(), now).ifPresent(control::rescheduleAfter);
     return control;
   }
 

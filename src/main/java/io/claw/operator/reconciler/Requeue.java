@@ -34,6 +34,11 @@ final class Requeue {
   static final Duration AFTER_A_REFUSED_PULLER = Duration.ofSeconds(30);
   /** The spec changed while the last one was being reconciled: the new one is reconciled next. */
   static final Duration FOR_A_NEWER_SPEC = Duration.ofMillis(10);
+  /**
+   * The puller changed while the instance joined its waiters, so its event may not have named the
+   * instance (OwnedPuller.changedSinceJudged): judged again next.
+   */
+  static final Duration AFTER_THE_PULLER_CHANGED = Duration.ofMillis(10);
 
   private Requeue() {
   }
@@ -42,9 +47,10 @@ final class Requeue {
    * @param input what the status was computed from; null when none was
    * @param status the computed status; null when none was
    * @param specMovedOn the status write found the spec newer than the one this pass reconciled
+   * @param pullerChanged the puller this instance waits for changed after it was judged from it
    */
   static Optional<Duration> after(Plan plan, PodOutcome outcome, Observation input, ClawInstanceStatus status,
-      boolean specMovedOn, Instant now) {
+      boolean specMovedOn, boolean pullerChanged, Instant now) {
     if (outcome instanceof PodOutcome.JudgeAgain) {
       return Optional.of(AFTER_A_CHANGED_POD);
     }
@@ -53,6 +59,9 @@ final class Requeue {
     }
     if (specMovedOn) {
       return Optional.of(FOR_A_NEWER_SPEC);
+    }
+    if (pullerChanged) {
+      return Optional.of(AFTER_THE_PULLER_CHANGED);
     }
     return Stream.of(
             Optional.of(plan.pod()).filter(PodDecision.BackOff.class::isInstance)
