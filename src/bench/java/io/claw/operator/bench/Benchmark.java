@@ -276,10 +276,15 @@ public final class Benchmark {
       cachedInstances += n;
       rounds.add(new Round(withPeer, withOperator, peerStep.seconds().get(CpuTime.PEER) * 1000 / n,
           operatorStep.seconds().get("operator") * 1000 / n));
+      List<String> steps = new ArrayList<>(List.of("peer: ReplicaSets", "operator: ClawInstances"));
+      List<CpuTime.Sample> samples = new ArrayList<>(List.of(peerStep, operatorStep));
+      if (round == 1) {
+        // the plain client's Pods, measured once per size, head the first round's table
+        steps.add(0, "baseline: Pods");
+        samples.add(0, afterBaseline.minus(beforeBaseline));
+      }
       cpuTables.add((round == 1 ? "" : "Round " + round + " of " + rounds(n) + ":\n\n")
-          + CpuTime.table(n, round == 1 ? List.of("baseline: Pods", "peer: ReplicaSets", "operator: ClawInstances")
-              : List.of("peer: ReplicaSets", "operator: ClawInstances"), round == 1
-              ? List.of(afterBaseline.minus(beforeBaseline), peerStep, operatorStep) : List.of(peerStep, operatorStep))
+          + CpuTime.table(n, steps, samples)
           + operatorStepSummary(n, baseline, operatorStep, scrape(RECONCILES) - reconcilesBefore)
           + "Operator CPU in its step by thread: " + operatorThreads + "\n"
           + "Operator's connections to the API server opened so far: " + apiConnections() + "\n\n");
