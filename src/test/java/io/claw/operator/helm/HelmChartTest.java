@@ -97,16 +97,32 @@ class HelmChartTest {
     assertEquals(pod.getServiceAccountName(), one(objects, ServiceAccount.class).getMetadata().getName());
     // half of the memory limit for the heap leaves room for the ~72 MiB of non-heap the benchmark measures
     assertEquals("50", env(container, "JAVA_MAX_MEM_RATIO"));
-    // C1 alone and G1, not the serial collector the JVM picks under 512Mi (docs/benchmark.md)
-    assertEquals("-XX:MaxRAMPercentage=50 -XX:TieredStopAtLevel=1 -XX:+UseG1GC", env(container, "JAVA_TOOL_OPTIONS"));
+    // the heap fixed at its cap, C1 alone and G1, not the serial collector the JVM picks under 512Mi
+    // (docs/benchmark.md)
+    assertEquals("-XX:MaxRAMPercentage=50 -XX:InitialRAMPercentage=50 -XX:MaxHeapFreeRatio=100 "
+        + "-XX:TieredStopAtLevel=1 -XX:+UseG1GC", env(container, "JAVA_TOOL_OPTIONS"));
+    assertEquals("50", env(container, "JAVA_INITIAL_MEM_RATIO"));
     assertEquals("512Mi", container.getResources().getLimits().get("memory").toString());
+    // what the fixed heap keeps resident: the scheduler reserves it
+    assertEquals("384Mi", container.getResources().getRequests().get("memory").toString());
   }
 
   @Test
   void jvmOptionsFollowTheHeapCapAndCanBeEmptied() {
-    assertEquals("-XX:MaxRAMPercentage=60 -XX:+UseSerialGC", env(operator(render(Map.of(
-        "jvmMaxRamPercentage", "60", "jvmOptions", "-XX:+UseSerialGC"))), "JAVA_TOOL_OPTIONS"));
-    assertEquals("-XX:MaxRAMPercentage=50", env(operator(render(Map.of("jvmOptions", ""))), "JAVA_TOOL_OPTIONS"));
+    assertEquals("-XX:MaxRAMPercentage=60 -XX:InitialRAMPercentage=60 -XX:MaxHeapFreeRatio=100 -XX:+UseSerialGC",
+        env(operator(render(Map.of("jvmMaxRamPercentage", "60", "jvmOptions", "-XX:+UseSerialGC"))), "JAVA_TOOL_OPTIONS"));
+    assertEquals("-XX:MaxRAMPercentage=50 -XX:InitialRAMPercentage=50 -XX:MaxHeapFreeRatio=100",
+        env(operator(render(Map.of("jvmOptions", ""))), "JAVA_TOOL_OPTIONS"));
+  }
+
+  @Test
+  void aHeapThatIsNotFixedGrowsAsG1Decides() {
+    Container container = operator(render(Map.of("jvmHeapFixed", "false")));
+
+    assertEquals("-XX:MaxRAMPercentage=50 -XX:TieredStopAtLevel=1 -XX:+UseG1GC", env(container, "JAVA_TOOL_OPTIONS"));
+    assertNull(env(container, "JAVA_INITIAL_MEM_RATIO"));
+    assertEquals("-XX:MaxRAMPercentage=50", env(operator(render(Map.of("jvmHeapFixed", "false", "jvmOptions", ""))),
+        "JAVA_TOOL_OPTIONS"));
   }
 
   @ParameterizedTest

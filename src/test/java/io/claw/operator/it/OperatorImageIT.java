@@ -275,6 +275,16 @@ class OperatorImageIT {
     assertTrue(metrics.contains("jvm_memory_max_bytes{area=\"heap\",id=\"G1 Old Gen\"}"),
         "G1's old generation among the heap pools");
     suite.report("operator GC inside the container: G1 (heap pools G1 Eden Space, G1 Survivor Space, G1 Old Gen)");
+    // jvmHeapFixed: the heap starts at its cap and keeps it, sparing G1 the repeated marking of a
+    // small heap (docs/benchmark.md); left to itself it would have a few dozen MiB committed here
+    double committed = 0;
+    Matcher committedPools = Pattern.compile("(?m)^jvm_memory_committed_bytes\\{area=\"heap\",[^}]*} (\\S+)$").matcher(metrics);
+    while (committedPools.find()) {
+      committed += Double.parseDouble(committedPools.group(1));
+    }
+    suite.report("operator heap committed inside the container: %.0f MiB of its %.0f MiB cap (jvmHeapFixed)"
+        .formatted(committed / (1024 * 1024), mib));
+    assertTrue(committed >= 0.99 * heapMax, "heap committed " + committed + " bytes of " + heapMax);
 
     // The transport the benchmark measured: BoringSSL's native library loads from the image (the
     // jlink JRE, its C libraries, /tmp an emptyDir under a read-only root), and requests go over
