@@ -11,21 +11,29 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import io.claw.operator.config.ClawOperatorConfig;
+import io.netty.channel.epoll.Epoll;
 import io.netty.handler.ssl.OpenSsl;
 import io.smallrye.config.SmallRyeConfig;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpVersion;
 
 /**
  * The process's one choice of transport, made when the first client is built, and the
- * connections it has opened: by HTTP version and by the TLS implementation each connection's
- * session came from, which is what a test or a dashboard reads to know what is in use.
+ * connections it has opened: by HTTP version, by the TLS implementation each connection's
+ * session came from, and by the I/O transport of the Vert.x it was made on (Netty's epoll or Java
+ * NIO), which is what a test or a dashboard reads to know what is in use.
  */
 public final class ApiTransports {
 
   private static final Logger LOG = Logger.getLogger(ApiTransports.class);
   private static final Map<String, AtomicLong> OPENED = new ConcurrentHashMap<>();
   private static ApiTransport chosen;
+  private static boolean eventLoopsLogged;
+  /** Netty's native transport on Linux, and the JDK's, as the connections metric names them. */
+  public static final String EPOLL = "epoll";
+  public static final String NIO = "nio";
+  private static final String PREFER_NATIVE = "quarkus.vertx.prefer-native-transport";
 
   private ApiTransports() {
   }
@@ -57,10 +65,42 @@ public final class ApiTransports {
     }
   }
 
-  /** A connection to the API server was opened: counted by its HTTP version and its TLS session's implementation. */
-  static void opened(HttpConnection connection) {
-    OPENED.computeIfAbsent(key(httpVersionOf(connection).name(), tlsOf(connection.sslSession())), k -> new AtomicLong())
-        .incrementAndGet();
+  /**
+   * Says once which I/O transport the event loops run: epoll where Netty's native library loads
+   * (quarkus.vertx.prefer-native-transport), otherwise Java NIO, with the reason it did not load.
+   */
+  static synchronized void eventLoopsOn(Vertx vertx) {
+    if (!eventLoopsLogged) {
+      eventLoopsLogged = true;
+      boolean preferred = ConfigProvider.getConfig().getOptionalValue(PREFER_NATIVE, Boolean.class).orElse(false);
+      Throwable unavailable = vertx.unavailableNativeTransportCause();
+      if (unavailable == null && !Epoll.isAvailable()) {
+        unavailable = Epoll.unavailabilityCause(); // Vert.x does not always keep it
+      }
+      LOG.info(describeEventLoops(vertx.isNativeTransportEnabled(), preferred, unavailable));
+    }
+  }
+
+  static String describeEventLoops(boolean nativeTransport, boolean preferred, Throwable unavailable) {
+    if (nativeTransport) {
+      return "Event loops on Netty's epoll transport";
+    }
+    return preferred ? "Event loops on Java NIO, since Netty's epoll transport does not load: "
+        + (unavailable == null ? "no reason given" : unavailable)
+        : "Event loops on Java NIO (" + PREFER_NATIVE + "=false)";
+  }
+
+  /**
+   * A connection to the API server was opened: counted by its HTTP version, its TLS session's
+   * implementation and the transport of the Vert.x it was made on.
+   */
+  static void opened(HttpConnection connection, boolean nativeTransport) {
+    OPENED.computeIfAbsent(key(httpVersionOf(connection).name(), tlsOf(connection.sslSession()), transportOf(nativeTransport)),
+        k -> new AtomicLong()).incrementAndGet();
+  }
+
+  static String transportOf(boolean nativeTransport) {
+    return nativeTransport ? EPOLL : NIO;
   }
 
   /** Vert.x 4's HttpConnection does not say its version; its HTTP/2 connections are classes of their own. */
@@ -76,13 +116,16 @@ public final class ApiTransports {
     return session.getClass().getName().contains("OpenSsl") ? ApiTransport.Tls.OPENSSL.label() : ApiTransport.Tls.JDK.label();
   }
 
-  /** Connections opened so far with this HTTP version ("HTTP_1_1", "HTTP_2") and TLS implementation ("OpenSSL", "JDK", "none"). */
-  public static long opened(String httpVersion, String tls) {
-    AtomicLong count = OPENED.get(key(httpVersion, tls));
+  /**
+   * Connections opened so far with this HTTP version ("HTTP_1_1", "HTTP_2"), TLS implementation
+   * ("OpenSSL", "JDK", "none") and transport ("epoll", "nio").
+   */
+  public static long opened(String httpVersion, String tls, String transport) {
+    AtomicLong count = OPENED.get(key(httpVersion, tls, transport));
     return count == null ? 0 : count.get();
   }
 
-  private static String key(String httpVersion, String tls) {
-    return httpVersion + "/" + tls;
+  private static String key(String httpVersion, String tls, String transport) {
+    return httpVersion + "/" + tls + "/" + transport;
   }
 }

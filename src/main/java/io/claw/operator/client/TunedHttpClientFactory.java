@@ -50,6 +50,9 @@ public class TunedHttpClientFactory implements HttpClient.Factory, Closeable {
     }
     this.vertx = quarkusVertx;
     this.outsideQuarkus = quarkusVertx == null ? new VertxHttpClientFactory() : null;
+    if (quarkusVertx != null) {
+      ApiTransports.eventLoopsOn(quarkusVertx);
+    }
   }
 
   @Override
@@ -118,7 +121,7 @@ public class TunedHttpClientFactory implements HttpClient.Factory, Closeable {
         tune(options, transport, builder.getKeyManagers(), builder.getTrustManagers(), builder.isPreferHttp11());
         // the pool sizes too, which the builder takes apart from the options (its default is 5 connections)
         return plain.httpClientBuilder().with(options).with(options.getPoolOptions())
-            .withConnectHandler(connection -> ApiTransports.opened(connection))
+            .withConnectHandler(connection -> ApiTransports.opened(connection, plain.isNativeTransportEnabled()))
             .build();
       }
       try {

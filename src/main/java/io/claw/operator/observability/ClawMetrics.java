@@ -58,16 +58,20 @@ public class ClawMetrics {
     countApiConnections();
   }
 
-  /** The connections the operator's client opened to the API server, by HTTP version and TLS implementation. */
+  /** The connections the operator's client opened to the API server, by HTTP version, TLS implementation and transport. */
   private void countApiConnections() {
     for (String version : List.of("HTTP_1_1", "HTTP_2")) {
       for (ApiTransport.Tls tls : ApiTransport.Tls.values()) {
-        gauges.add(FunctionCounter.builder(API_CONNECTIONS, version,
-                v -> ApiTransports.opened(v, tls.label()))
-            .description("Connections opened to the API server, by HTTP version and by the TLS implementation of their session")
-            .tag("http_version", version)
-            .tag("tls", tls.label())
-            .register(registry));
+        for (String transport : List.of(ApiTransports.EPOLL, ApiTransports.NIO)) {
+          gauges.add(FunctionCounter.builder(API_CONNECTIONS, version,
+                  v -> ApiTransports.opened(v, tls.label(), transport))
+              .description("Connections opened to the API server, by HTTP version, by the TLS implementation of their "
+                  + "session and by the I/O transport of the event loop (Netty's epoll or Java NIO)")
+              .tag("http_version", version)
+              .tag("tls", tls.label())
+              .tag("transport", transport)
+              .register(registry));
+        }
       }
     }
   }

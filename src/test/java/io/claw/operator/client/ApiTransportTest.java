@@ -131,4 +131,21 @@ class ApiTransportTest {
     factory.init((java.security.KeyStore) null);
     return factory.getTrustManagers();
   }
+
+  /** What the log says of the event loops' transport: each case names the setting or the reason. */
+  @Test
+  void theEventLoopsTransportIsSaidWithWhyItIsNotEpoll() {
+    assertEquals("Event loops on Netty's epoll transport", ApiTransports.describeEventLoops(true, true, null));
+    assertEquals("Event loops on Java NIO, since Netty's epoll transport does not load: "
+        + "java.lang.UnsatisfiedLinkError: no netty_transport_native_epoll_x86_64",
+        ApiTransports.describeEventLoops(false, true, new UnsatisfiedLinkError("no netty_transport_native_epoll_x86_64")));
+    assertEquals("Event loops on Java NIO (quarkus.vertx.prefer-native-transport=false)",
+        ApiTransports.describeEventLoops(false, false, null));
+  }
+
+  @Test
+  void connectionsAreCountedByTransport() {
+    assertEquals("epoll", ApiTransports.transportOf(true));
+    assertEquals("nio", ApiTransports.transportOf(false));
+  }
 }

@@ -165,9 +165,34 @@ class OperatorProcessIT {
       assertTrue(output.contains("since OpenSSL does not load"), output);
       String metrics = operator.get("/q/metrics");
       assertTrue(metrics.lines().anyMatch(l -> l.startsWith(
-          "claw_api_client_connections_total{http_version=\"HTTP_2\",tls=\"JDK\"}") && !l.endsWith(" 0.0")), metrics);
-      assertTrue(metrics.contains("claw_api_client_connections_total{http_version=\"HTTP_2\",tls=\"OpenSSL\"} 0.0"),
+          "claw_api_client_connections_total{http_version=\"HTTP_2\",tls=\"JDK\",transport=\"epoll\"}") && !l.endsWith(" 0.0")),
           metrics);
+      assertTrue(metrics.contains(
+          "claw_api_client_connections_total{http_version=\"HTTP_2\",tls=\"OpenSSL\",transport=\"epoll\"} 0.0"), metrics);
+    }
+  }
+
+  /**
+   * Where Netty's epoll transport does not load (here: Netty told not to use native transports,
+   * as on a platform without the library), the event loops run on Java NIO, the operator says so
+   * once with the reason, and serves.
+   */
+  @Test
+  void withoutEpollTheOperatorRunsOnJavaNioAndSaysWhy() throws Exception {
+    String ns = newNamespace(client);
+    Map<String, String> env = new java.util.HashMap<>(env("IfNotPresent", "nginx:1.27"));
+    env.put("JAVA_TOOL_OPTIONS", "-Dio.netty.transport.noNative=true");
+    try (OperatorProcess operator = OperatorProcess.start("no-epoll", env)) {
+      client.resource(instance(ns, "served", null, null)).create();
+      awaitPod(client, ns, "served", p -> true);
+      String output = operator.output();
+      assertTrue(output.contains("Event loops on Java NIO, since Netty's epoll transport does not load"), output);
+      String metrics = operator.get("/q/metrics");
+      assertTrue(metrics.lines().anyMatch(l -> l.startsWith(
+          "claw_api_client_connections_total{http_version=\"HTTP_2\",tls=\"OpenSSL\",transport=\"nio\"}") && !l.endsWith(" 0.0")),
+          metrics);
+      assertTrue(metrics.contains(
+          "claw_api_client_connections_total{http_version=\"HTTP_2\",tls=\"OpenSSL\",transport=\"epoll\"} 0.0"), metrics);
     }
   }
 

@@ -340,18 +340,22 @@ class ClawInstanceReconcilerTest extends ApiServerTest {
    * The operator's own client (not the tests') talks to the API server as configured by default:
    * TLS by OpenSSL (BoringSSL) and requests over HTTP/2; the watches' WebSockets stay on
    * HTTP/1.1 (Vert.x has no WebSocket over HTTP/2), also by OpenSSL. Read from each connection's
-   * TLS session, not from the settings.
+   * TLS session, not from the settings. The event loop runs on Netty's epoll transport, which
+   * loads on Linux.
    */
   @Test
-  void theOperatorTalksToTheApiServerByOpenSslOverHttp2() throws Exception {
+  void theOperatorTalksToTheApiServerByOpenSslOverHttp2OnEpoll() throws Exception {
     client.resource(instance(ns, "transport", "nginx:1.27", null)).create();
     awaitPod(client, ns, "transport", p -> true);
     String scraped = scrapeMetrics();
-    String series = "claw_api_client_connections_total{http_version=\"%s\",tls=\"%s\"}";
-    assertTrue(metricValue(scraped, series.formatted("HTTP_2", "OpenSSL")) >= 1, scraped.lines()
+    String series = "claw_api_client_connections_total{http_version=\"%s\",tls=\"%s\",transport=\"%s\"}";
+    assertTrue(metricValue(scraped, series.formatted("HTTP_2", "OpenSSL", "epoll")) >= 1, scraped.lines()
         .filter(l -> l.startsWith("claw_api_client")).collect(java.util.stream.Collectors.joining("\n")));
-    assertEquals(0, metricValue(scraped, series.formatted("HTTP_2", "JDK")));
-    assertEquals(0, metricValue(scraped, series.formatted("HTTP_1_1", "JDK")));
+    for (String tls : List.of("OpenSSL", "JDK")) {
+      assertEquals(0, metricValue(scraped, series.formatted("HTTP_2", tls, "nio")));
+    }
+    assertEquals(0, metricValue(scraped, series.formatted("HTTP_2", "JDK", "epoll")));
+    assertEquals(0, metricValue(scraped, series.formatted("HTTP_1_1", "JDK", "epoll")));
   }
 
   /** The operator's client reads no managedFields, which the API server does send (client.ManagedFieldsUnread). */
