@@ -57,7 +57,8 @@ jre_rootfs() {
   for applet in sh ls cat env ps top wget nslookup sleep; do ln -sf busybox "$root/bin/$applet"; done
   # the C libraries the JRE needs (the host's glibc, zlib, libstdc++), the resolver's NSS
   # modules, which glibc loads at run time for /etc/hosts and DNS, and those that netty-tcnative's
-  # BoringSSL links (it extracts its library from the operator's jar into /tmp when it starts)
+  # BoringSSL and Netty's epoll transport link (libdl, librt, libc: each extracts its library from
+  # the operator's jar into /tmp when it starts)
   {
     find "$WORK/jre" -type f \( -name '*.so' -o -path '*/bin/*' \) -exec ldd {} + 2>/dev/null \
       | awk '/=> \// {print $3} /^\t\/lib/ {print $1}'
