@@ -26,14 +26,15 @@ import io.vertx.core.http.HttpVersion;
  */
 public final class ApiTransports {
 
-  private static final Logger LOG = Logger.getLogger(ApiTransports.class);
-  private static final Map<String, AtomicLong> OPENED = new ConcurrentHashMap<>();
-  private static ApiTransport chosen;
-  private static boolean eventLoopsLogged;
   /** Netty's native transport on Linux, and the JDK's, as the connections metric names them. */
   public static final String EPOLL = "epoll";
   public static final String NIO = "nio";
+
+  private static final Logger LOG = Logger.getLogger(ApiTransports.class);
   private static final String PREFER_NATIVE = "quarkus.vertx.prefer-native-transport";
+  private static final Map<String, AtomicLong> OPENED = new ConcurrentHashMap<>();
+  private static ApiTransport chosen;
+  private static boolean eventLoopsLogged;
 
   private ApiTransports() {
   }
@@ -85,9 +86,11 @@ public final class ApiTransports {
     if (nativeTransport) {
       return "Event loops on Netty's epoll transport";
     }
-    return preferred ? "Event loops on Java NIO, since Netty's epoll transport does not load: "
-        + (unavailable == null ? "no reason given" : unavailable)
-        : "Event loops on Java NIO (" + PREFER_NATIVE + "=false)";
+    if (!preferred) {
+      return "Event loops on Java NIO (" + PREFER_NATIVE + "=false)";
+    }
+    return "Event loops on Java NIO, since Netty's epoll transport does not load: "
+        + (unavailable == null ? "no reason given" : unavailable);
   }
 
   /**

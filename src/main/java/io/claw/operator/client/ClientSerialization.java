@@ -32,9 +32,9 @@ import io.quarkus.kubernetes.client.KubernetesResources;
  * them.</li>
  * <li>JSON in a byte array is read from the array's own stream. fabric8 wraps every stream it reads
  * (each watch event, each response) in a BufferedInputStream to look at its first character,
- * which allocates an 8 KiB buffer per object read: a tenth of all the operator allocated in the
- * benchmark (docs/benchmark.md). A ByteArrayInputStream can look and go back by itself. YAML, and
- * any other stream, still take fabric8's own path.</li>
+ * which allocates an 8 KiB buffer per object read (its share of the operator's allocation is in
+ * docs/benchmark.md). A ByteArrayInputStream can look and go back by itself. YAML, and any other
+ * stream, still take fabric8's own path.</li>
  * </ul>
  */
 @Singleton
