@@ -74,11 +74,13 @@ public final class ApiTransports {
     if (!eventLoopsLogged) {
       eventLoopsLogged = true;
       boolean preferred = ConfigProvider.getConfig().getOptionalValue(PREFER_NATIVE, Boolean.class).orElse(false);
+      boolean nativeTransport = vertx.isNativeTransportEnabled();
       Throwable unavailable = vertx.unavailableNativeTransportCause();
-      if (unavailable == null && !Epoll.isAvailable()) {
-        unavailable = Epoll.unavailabilityCause(); // Vert.x does not always keep it
+      if (preferred && !nativeTransport && unavailable == null) {
+        // Vert.x does not always keep the reason; asked only here, since asking loads the library
+        unavailable = Epoll.unavailabilityCause();
       }
-      LOG.info(describeEventLoops(vertx.isNativeTransportEnabled(), preferred, unavailable));
+      LOG.info(describeEventLoops(nativeTransport, preferred, unavailable));
     }
   }
 
