@@ -169,7 +169,9 @@ final class OwnedPod {
           .endMetadata().build();
     }
     try {
-      Pod created = context.resourceOperations().create(toCreate, eventSource);
+      // JOSDK's create, with the POST of DirectWrites
+      Pod created = context.resourceOperations().resourcePatch(toCreate,
+          pod -> DirectWrites.createPod(context.getClient(), pod), eventSource);
       EffectivePullPolicy policy = plan.policy();
       LOG.infof("Created Pod %s with image %s, pullPolicy %s (%s%s)", name(desired), plan.podImage(), policy.policy(),
           policy.source(), policy.rule() == null ? "" : " " + policy.rule());
@@ -242,7 +244,7 @@ final class OwnedPod {
         .withGracePeriodSeconds(gracePeriodSeconds)
         .build();
     HttpRequest request = client.getHttpClient().newHttpRequestBuilder()
-        .uri(client.getMasterUrl().toString().replaceAll("/$", "") + "/api/v1/namespaces/" + namespace + "/pods/" + name)
+        .uri(DirectWrites.podsUrl(client, namespace) + "/" + name)
         .delete("application/json", client.getKubernetesSerialization().asJson(options))
         .build();
     HttpResponse<String> response = send(client, request);

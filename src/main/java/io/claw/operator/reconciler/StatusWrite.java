@@ -41,7 +41,10 @@ final class StatusWrite {
    * Writes the status and returns the instance as the API server holds it after the write.
    */
   static ClawInstance write(ClawInstance instance, ClawInstanceStatus status, Context<ClawInstance> context) {
-    ClawInstance written = context.resourceOperations().serverSideApplyPrimaryStatus(statusOnly(instance, status));
+    // JOSDK's serverSideApplyPrimaryStatus, with the PATCH of DirectWrites
+    ClawInstance written = context.resourceOperations().resourcePatch(statusOnly(instance, status),
+        patch -> DirectWrites.applyStatus(context.getClient(), patch, context.getControllerConfiguration().fieldManager()),
+        context.eventSourceRetriever().getControllerEventSource());
     if (written == null || status.equals(written.getStatus())) {
       return written; // the usual case: what was applied is all there is
     }

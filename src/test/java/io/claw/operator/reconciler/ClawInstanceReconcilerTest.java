@@ -358,6 +358,24 @@ class ClawInstanceReconcilerTest extends ApiServerTest {
     assertEquals(0, metricValue(scraped, series.formatted("HTTP_1_1", "JDK", "epoll")));
   }
 
+  /**
+   * JOSDK's MDC is off in the running operator (config.JosdkMdc): its add writes nothing, after
+   * the operator has reconciled and handed on events, so after JOSDK first read its switch.
+   */
+  @Test
+  void josdksMdcIsOff() {
+    ClawInstance created = client.resource(instance(ns, "quiet", "nginx:1.27", null)).create();
+    awaitStatus(client, ns, "quiet", s -> s.pullPolicy() != null);
+    try {
+      io.javaoperatorsdk.operator.processing.MDCUtils.addResourceInfo(created);
+      assertNull(org.slf4j.MDC.get("resource.name"));
+      assertNull(org.slf4j.MDC.get("resource.namespace"));
+    } finally {
+      io.javaoperatorsdk.operator.processing.MDCUtils.removeResourceInfo();
+      org.slf4j.MDC.clear();
+    }
+  }
+
   /** The operator's client reads no managedFields, which the API server does send (client.ManagedFieldsUnread). */
   @Test
   void theOperatorsClientSkipsManagedFields() {
