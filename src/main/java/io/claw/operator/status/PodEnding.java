@@ -88,9 +88,12 @@ public record PodEnding(String phase, String reason, String message) {
     if (of(pod).isPresent()) {
       return endedInARow(pod, now);
     }
-    Instant streakEnds = streakEnds(pod);
     int before = countedBefore(pod);
-    return before == 0 || streakEnds == null || !streakEnds.isAfter(now) ? null : before;
+    if (before == 0) {
+      return null; // nothing to carry: the creation time is not even read
+    }
+    Instant streakEnds = streakEnds(pod);
+    return streakEnds == null || !streakEnds.isAfter(now) ? null : before;
   }
 
   /** When a young Pod's count expires from the status, if it has one to expire. */
