@@ -24,10 +24,10 @@ import io.fabric8.kubernetes.client.http.HttpResponse;
  * not a success) without the DSL's per-call work: it builds each request's URL by joining strings
  * through {@code java.net.URI} and four regular expressions, several times per request, and it
  * bounds each request with a timer whose cancellation, on every success, fills in the stack trace
- * of a {@code CancellationException}. Together a twelfth of the operator's CPU per new instance
- * (docs/benchmark.md, "Levers: the client's per-call work"). Here the paths are joined once per
- * call from the parts, and the same request timeout is a bounded wait on the answer, which
- * cancels the request only when it runs out.
+ * of a {@code CancellationException} (what that cost is in docs/benchmark.md, "Levers: the client's
+ * per-call work and JOSDK's MDC"). Here the path is joined once per call from its parts, and the
+ * same request timeout is a bounded wait on the answer, which cancels the request only when it
+ * runs out.
  *
  * <p>Everything else the operator writes goes through fabric8's DSL: these two are the ones made
  * once per instance, so they are where its cost adds up.
