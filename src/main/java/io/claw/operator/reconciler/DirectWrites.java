@@ -8,6 +8,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.jboss.logging.Logger;
+
 import io.claw.operator.api.ClawInstance;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -34,8 +36,9 @@ import io.fabric8.kubernetes.client.http.HttpResponse;
  */
 final class DirectWrites {
 
-  static final String JSON = "application/json";
-  static final String APPLY_PATCH = "application/apply-patch+yaml";
+  private static final Logger LOG = Logger.getLogger(DirectWrites.class);
+  private static final String JSON = "application/json";
+  private static final String APPLY_PATCH = "application/apply-patch+yaml";
 
   private DirectWrites() {
   }
@@ -99,7 +102,15 @@ final class DirectWrites {
       answer.cancel(true);
       throw OperationSupport.requestException(request, e);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof KubernetesClientException failed) {
+        throw failed.copyAsCause(); // as the DSL does: the client's own exception, thrown from here
+      }
       throw OperationSupport.requestException(request, e.getCause() instanceof Exception cause ? cause : e);
+    }
+    var warnings = response.headers("Warning");
+    if (warnings != null && !warnings.isEmpty()) {
+      // as the DSL logs them when it is not asked to validate fields with warnings
+      LOG.debugf("Received warning(s) from request %s: %s", request.uri(), warnings);
     }
     if (!response.isSuccessful()) {
       throw OperationSupport.requestFailure(request,
