@@ -11,7 +11,6 @@ import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 import io.claw.operator.api.ClawInstance;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -32,13 +31,16 @@ import io.fabric8.kubernetes.client.http.HttpResponse;
  * runs out.
  *
  * <p>Everything else the operator writes goes through fabric8's DSL: these two are the ones made
- * once per instance, so they are where its cost adds up.
+ * once per instance, so they are where its cost adds up. The wait for an answer is also that of
+ * the one request the DSL cannot make, {@link OwnedPod#deleteJudged}'s DELETE with preconditions.
  */
 final class DirectWrites {
 
   private static final Logger LOG = Logger.getLogger(DirectWrites.class);
   private static final String JSON = "application/json";
   private static final String APPLY_PATCH = "application/apply-patch+yaml";
+  /** The path of instances up to their namespace, from the names ClawInstance's annotations carry. */
+  private static final String INSTANCES = "/apis/" + ClawInstance.GROUP + "/" + ClawInstance.VERSION + "/namespaces/";
 
   private DirectWrites() {
   }
@@ -74,9 +76,7 @@ final class DirectWrites {
 
   /** One instance: {@code <server>/apis/<group>/<version>/namespaces/<namespace>/<plural>/<name>}. */
   static String instanceUrl(KubernetesClient client, String namespace, String name) {
-    return server(client) + "/apis/" + HasMetadata.getGroup(ClawInstance.class) + "/"
-        + HasMetadata.getVersion(ClawInstance.class) + "/namespaces/" + namespace + "/"
-        + HasMetadata.getPlural(ClawInstance.class) + "/" + name;
+    return server(client) + INSTANCES + namespace + "/" + ClawInstance.PLURAL + "/" + name;
   }
 
   private static String server(KubernetesClient client) {
@@ -89,6 +89,19 @@ final class DirectWrites {
    * exception fabric8's DSL throws for it (its code and the API server's Status).
    */
   private static <T> T send(KubernetesClient client, HttpRequest request, Class<T> type) {
+    HttpResponse<byte[]> response = answer(client, request);
+    if (!response.isSuccessful()) {
+      throw OperationSupport.requestFailure(request,
+          OperationSupport.createStatus(response, client.getKubernetesSerialization()));
+    }
+    return client.getKubernetesSerialization().unmarshal(new ByteArrayInputStream(response.body()), type);
+  }
+
+  /**
+   * The API server's answer to a plain request, whatever its code, waited for at most the client's
+   * request timeout; no answer is the client's exception, as fabric8's DSL throws it.
+   */
+  static HttpResponse<byte[]> answer(KubernetesClient client, HttpRequest request) {
     CompletableFuture<HttpResponse<byte[]>> answer = client.getHttpClient().sendAsync(request, byte[].class);
     HttpResponse<byte[]> response;
     try {
@@ -112,10 +125,6 @@ final class DirectWrites {
       // as the DSL logs them when it is not asked to validate fields with warnings
       LOG.debugf("Received warning(s) from request %s: %s", request.uri(), warnings);
     }
-    if (!response.isSuccessful()) {
-      throw OperationSupport.requestFailure(request,
-          OperationSupport.createStatus(response, client.getKubernetesSerialization()));
-    }
-    return client.getKubernetesSerialization().unmarshal(new ByteArrayInputStream(response.body()), type);
+    return response;
   }
 }

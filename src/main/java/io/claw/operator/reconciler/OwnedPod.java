@@ -1,8 +1,8 @@
 package io.claw.operator.reconciler;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 
 import org.jboss.logging.Logger;
 
@@ -247,7 +247,7 @@ final class OwnedPod {
         .uri(DirectWrites.podsUrl(client, namespace) + "/" + name)
         .delete("application/json", client.getKubernetesSerialization().asJson(options))
         .build();
-    HttpResponse<String> response = send(client, request);
+    HttpResponse<byte[]> response = DirectWrites.answer(client, request);
     switch (response.code()) {
       case 200, 202, 404:
         return true; // deleted, deletion under way, or gone already
@@ -257,18 +257,7 @@ final class OwnedPod {
         return false;
       default:
         throw new KubernetesClientException("Deleting Pod " + namespace + "/" + name + " failed: HTTP "
-            + response.code() + " " + response.body(), response.code(), null);
-    }
-  }
-
-  private static HttpResponse<String> send(KubernetesClient client, HttpRequest request) {
-    try {
-      return client.getHttpClient().sendAsync(request, String.class).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new KubernetesClientException("Interrupted while deleting a Pod", e);
-    } catch (ExecutionException e) {
-      throw new KubernetesClientException("Deleting a Pod failed: " + e.getCause().getMessage(), e.getCause());
+            + response.code() + " " + new String(response.body(), StandardCharsets.UTF_8), response.code(), null);
     }
   }
 
