@@ -49,12 +49,6 @@ public final class TestWatch<T extends HasMetadata> implements AutoCloseable {
    */
   public static <T extends HasMetadata> TestWatch<T> start(
       FilterWatchListDeletable<T, ? extends KubernetesResourceList<T>, ?> source, BiConsumer<Watcher.Action, T> onEvent) {
-    // A list from the watch cache ("0") waits until the API server's cache of the kind is filled.
-    // Without it, the first request for a custom resource after the API server starts creates that
-    // cache while the list below goes to etcd, and a cache that filled after another write starts
-    // past the list's resourceVersion: the watch then ends at once with "too old resource version"
-    // (seen in a benchmark run: "too old resource version: 1994 (1995)").
-    source.list(new ListOptionsBuilder().withResourceVersion("0").build());
     KubernetesResourceList<T> listed = source.list();
     listed.getItems().forEach(item -> onEvent.accept(Watcher.Action.ADDED, item));
     return new TestWatch<>(source, listed.getMetadata().getResourceVersion(), onEvent);
