@@ -307,15 +307,19 @@ class PullFirstIT {
 
   /** The names of the Pods the kubelet has written a Pulled event for {@code image} for. */
   private static Set<String> podsWithAPulledEvent(String ns, String image) {
-    return client.v1().events().inNamespace(ns).list().getItems().stream()
-        .filter(e -> "Pulled".equals(e.getReason()) && e.getMessage() != null && e.getMessage().contains(image))
-        .map(e -> e.getInvolvedObject().getName()).collect(Collectors.toSet());
+    return kubeletEvents(ns, "Pulled", image).stream().map(e -> e.getInvolvedObject().getName())
+        .collect(Collectors.toSet());
   }
 
   private static long pullingEvents(String ns, String image) {
+    return kubeletEvents(ns, "Pulling", image).stream().mapToLong(e -> e.getCount() == null ? 1 : e.getCount()).sum();
+  }
+
+  /** The namespace's Events with {@code reason} whose message names {@code image}. */
+  private static List<Event> kubeletEvents(String ns, String reason, String image) {
     return client.v1().events().inNamespace(ns).list().getItems().stream()
-        .filter(e -> "Pulling".equals(e.getReason()) && e.getMessage() != null && e.getMessage().contains(image))
-        .mapToLong(e -> e.getCount() == null ? 1 : e.getCount()).sum();
+        .filter(e -> reason.equals(e.getReason()) && e.getMessage() != null && e.getMessage().contains(image))
+        .toList();
   }
 
   private static ContainerStatus app(Pod pod) {
